@@ -1,0 +1,1 @@
+"""People's Grid (人民网格) application package."""

@@ -1,0 +1,35 @@
+"""Transactions for writes: who is writing is known to the database (audit trigger)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+from piccolo.engine.postgres import PostgresTransaction
+
+from app.errors import from_database_error
+from tables.areas import District
+
+DB = District._meta.db
+
+
+@asynccontextmanager
+async def write_transaction(actor_id: int | None = None) -> AsyncIterator[PostgresTransaction]:
+    """Run the block in one transaction, recording `actor_id` for the audit trigger.
+
+    Constraint violations become domain errors, so a rule the database enforces reads the
+    same as one a service enforces. Nested use joins the outer transaction.
+    """
+    try:
+        async with DB.transaction() as transaction:
+            if actor_id is not None:
+                await transaction.connection.execute(
+                    "SELECT set_config('app.actor_id', $1, true)", str(int(actor_id))
+                )
+            yield transaction
+    except asyncpg.PostgresError as exc:
+        domain_error = from_database_error(exc)
+        if domain_error is None:
+            raise
+        raise domain_error from exc

@@ -1,0 +1,92 @@
+"""Geometry of grids and places: GeoJSON polygons in WGS84 checked with Shapely.
+
+Longitude/latitude degrees are used as planar coordinates; at a community's scale the
+distortion is far below the tolerances used here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shapely.geometry import Point, Polygon, mapping, shape
+from shapely.validation import explain_validity
+
+from app.errors import ValidationFailed
+
+# Shared edges drawn by hand overlap by a hair; about 1 m² of overlap is tolerated.
+OVERLAP_TOLERANCE_DEG2 = 1e-10
+# A grid may stick out of its community by about 0.1 m along a shared edge.
+CONTAINMENT_BUFFER_DEG = 1e-6
+
+
+def parse_polygon(geojson: Any, field: str = "boundary") -> Polygon:
+    """A valid, closed GeoJSON Polygon in WGS84, or a ValidationFailed naming `field`."""
+    if not isinstance(geojson, dict) or geojson.get("type") != "Polygon":
+        raise ValidationFailed("must be a GeoJSON object of type Polygon", field=field)
+    rings = geojson.get("coordinates")
+    if not isinstance(rings, list) or not rings or not all(isinstance(r, list) for r in rings):
+        raise ValidationFailed("coordinates must be a list of linear rings", field=field)
+    for ring in rings:
+        if len(ring) < 4:
+            raise ValidationFailed("each ring needs at least 4 positions", field=field)
+        if ring[0] != ring[-1]:
+            raise ValidationFailed("each ring must be closed (first position = last)", field=field)
+        for position in ring:
+            _check_position(position, field)
+    try:
+        polygon = shape(geojson)
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise ValidationFailed(f"not a readable polygon: {exc}", field=field) from exc
+    if not polygon.is_valid:
+        raise ValidationFailed(f"invalid polygon: {explain_validity(polygon)}", field=field)
+    if polygon.area <= 0:
+        raise ValidationFailed("polygon has no area", field=field)
+    return polygon
+
+
+def _check_position(position: Any, field: str) -> None:
+    if (
+        not isinstance(position, list | tuple)
+        or len(position) < 2
+        or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in position[:2])
+    ):
+        raise ValidationFailed("each position must be [longitude, latitude]", field=field)
+    lon, lat = position[0], position[1]
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ValidationFailed(f"position {position} is outside WGS84 range", field=field)
+
+
+def check_point(longitude: Any, latitude: Any, field: str = "location") -> Point:
+    """A point in WGS84 range, or a ValidationFailed naming `field`."""
+    _check_position([longitude, latitude], field)
+    return Point(float(longitude), float(latitude))
+
+
+def overlaps(a: Polygon, b: Polygon) -> bool:
+    """True when two polygons share more than a hairline of area."""
+    return bool(a.intersection(b).area > OVERLAP_TOLERANCE_DEG2)
+
+
+def lies_within(inner: Polygon, outer: Polygon) -> bool:
+    """True when `inner` is inside `outer`, allowing for shared edges."""
+    return bool(outer.buffer(CONTAINMENT_BUFFER_DEG).contains(inner))
+
+
+def contains_point(polygon: Polygon, point: Point) -> bool:
+    """Point inside the polygon or on its edge."""
+    return bool(polygon.covers(point))
+
+
+def bbox(polygon: Polygon) -> dict[str, float]:
+    min_lon, min_lat, max_lon, max_lat = polygon.bounds
+    return {"min_lon": min_lon, "min_lat": min_lat, "max_lon": max_lon, "max_lat": max_lat}
+
+
+def rectangle(west: float, south: float, east: float, north: float) -> dict[str, Any]:
+    """GeoJSON Polygon of an axis-aligned rectangle (demo data, tests, imports)."""
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def to_geojson(polygon: Polygon) -> dict[str, Any]:
+    return dict(mapping(polygon))

@@ -1,0 +1,48 @@
+"""Every environment variable the project reads is read here, and nowhere else."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration; defaults make `make run` work on a bare machine."""
+
+    database_url: str = field(default_factory=lambda: _env("DATABASE_URL"))
+    test_database_url: str = field(default_factory=lambda: _env("TEST_DATABASE_URL"))
+    redis_url: str = field(default_factory=lambda: _env("REDIS_URL"))
+    host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
+    port: int = field(default_factory=lambda: int(_env("PORT", "8000")))
+    data_dir: Path = field(default_factory=lambda: Path(_env("DATA_DIR", str(ROOT / ".data"))))
+    timezone_name: str = field(default_factory=lambda: _env("TIMEZONE", "Asia/Shanghai"))
+    secret_key: str = field(
+        default_factory=lambda: _env("SECRET_KEY", "dev-only-secret-change-me-in-production")
+    )
+    demo_password: str = field(default_factory=lambda: _env("DEMO_PASSWORD", "grid-demo-2026"))
+    production: bool = field(default_factory=lambda: _env("PRODUCTION", "0") in {"1", "true"})
+    db_pool_max: int = field(default_factory=lambda: int(_env("DB_POOL_MAX", "20")))
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone_name)
+
+    @property
+    def embedded_pg_dir(self) -> Path:
+        return self.data_dir / "pg"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+
+settings = Settings()

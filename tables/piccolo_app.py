@@ -1,0 +1,54 @@
+"""The one AppConfig: every domain table, migrations in ../migrations."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from tables.areas import Community, District, ResponsibilityGrid, Street
+from tables.assessment import Assessment, AssessmentScore, EvaluationRollup, Indicator
+from tables.daily import CheckIn, DiaryEntry
+from tables.people import GridAssignment, Leave, StaffMember
+from tables.places import Building, Facility, Household, Organisation, Resident
+from tables.supervision import SupervisionRecord
+from tables.system import AuditLog, Reminder
+from tables.work import AccessListEntry, AccessRefusal, Department, WorkItem, WorkItemEvent
+
+ALL_TABLES = [
+    District,
+    Street,
+    Community,
+    ResponsibilityGrid,
+    Building,
+    Facility,
+    Organisation,
+    Household,
+    Resident,
+    StaffMember,
+    GridAssignment,
+    Leave,
+    Department,
+    AccessListEntry,
+    AccessRefusal,
+    WorkItem,
+    WorkItemEvent,
+    CheckIn,
+    DiaryEntry,
+    Indicator,
+    Assessment,
+    AssessmentScore,
+    EvaluationRollup,
+    SupervisionRecord,
+    Reminder,
+    AuditLog,
+]
+
+APP_CONFIG = AppConfig(
+    app_name="grid",
+    migrations_folder_path=str(Path(__file__).resolve().parent.parent / "migrations"),
+    table_classes=ALL_TABLES,
+    migration_dependencies=[
+        "piccolo.apps.user.piccolo_app",
+        "piccolo_api.session_auth.piccolo_app",
+    ],
+    commands=[],
+)

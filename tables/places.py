@@ -1,0 +1,153 @@
+"""Places and people in a grid: the "four actuals" (population, houses, units, facilities)."""
+
+from piccolo.columns import (
+    Array,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.constraints import Check, Unique
+from piccolo.table import Table
+
+from tables.areas import Community, ResponsibilityGrid
+from tables.choices import BuildingKind, FacilityKind, OrganisationKind
+
+
+class Building(Table, help_text="楼栋 Building: residential or commercial, located in one grid"):
+    code = Varchar(32, unique=True, help_text="楼栋编码 Building code (grid code + sequence)")
+    address = Varchar(200, help_text="地址 Address")
+    kind = Varchar(
+        16, choices=BuildingKind, default=BuildingKind.residential, help_text="类型 Kind"
+    )
+    longitude = Float(help_text="经度 Longitude (WGS84)")
+    latitude = Float(help_text="纬度 Latitude (WGS84)")
+    floors = Integer(null=True, default=None, help_text="层数 Floors")
+    grid = ForeignKey(
+        ResponsibilityGrid,
+        null=False,
+        index=True,
+        help_text="所属网格 Grid",
+        on_delete=OnDelete.restrict,
+    )
+    community = ForeignKey(
+        Community,
+        null=False,
+        index=True,
+        help_text="所属社区 (derived from grid)",
+        on_delete=OnDelete.restrict,
+    )
+
+
+class Facility(Table, help_text="设施 Facility: roads, stations, venues … in one grid"):
+    name = Varchar(100, help_text="名称 Name")
+    kind = Varchar(32, choices=FacilityKind, default=FacilityKind.other, help_text="类型 Kind")
+    longitude = Float(help_text="经度 Longitude (WGS84)")
+    latitude = Float(help_text="纬度 Latitude (WGS84)")
+    grid = ForeignKey(
+        ResponsibilityGrid,
+        null=False,
+        index=True,
+        help_text="所属网格 Grid",
+        on_delete=OnDelete.restrict,
+    )
+    community = ForeignKey(
+        Community,
+        null=False,
+        index=True,
+        help_text="所属社区 (derived from grid)",
+        on_delete=OnDelete.restrict,
+    )
+
+
+class Organisation(Table, help_text="单位 Resident unit: market, school, hospital, enterprise …"):
+    name = Varchar(200, help_text="名称 Name")
+    kind = Varchar(
+        32, choices=OrganisationKind, default=OrganisationKind.enterprise, help_text="类型 Kind"
+    )
+    credit_code = Varchar(
+        18,
+        unique=True,
+        null=True,
+        default=None,
+        help_text="统一社会信用代码 18-character unified social credit code (GB 32100, check digit)",
+    )
+    address = Varchar(200, default="", help_text="地址 Address")
+    contact_phone = Varchar(
+        20, default="", help_text="联系电话 Contact phone (masked for most roles)"
+    )
+    grid = ForeignKey(
+        ResponsibilityGrid,
+        null=True,
+        default=None,
+        index=True,
+        help_text="所属网格 Grid",
+        on_delete=OnDelete.restrict,
+    )
+    community = ForeignKey(
+        Community,
+        null=False,
+        index=True,
+        help_text="所属社区 Community",
+        on_delete=OnDelete.restrict,
+    )
+
+
+class Household(Table, help_text="住户 Household: a dwelling in a building"):
+    building = ForeignKey(
+        Building, null=False, index=True, help_text="楼栋 Building", on_delete=OnDelete.restrict
+    )
+    room = Varchar(32, help_text="房号 Room, e.g. 3-502")
+    member_count = Integer(default=1, help_text="人口数 Members")
+    care_tags = Array(
+        Varchar(32), default=list, help_text="关爱标签 elderly alone, low income, disability …"
+    )
+    grid = ForeignKey(
+        ResponsibilityGrid,
+        null=False,
+        index=True,
+        help_text="所属网格 (derived from building)",
+        on_delete=OnDelete.restrict,
+    )
+    community = ForeignKey(
+        Community,
+        null=False,
+        index=True,
+        help_text="所属社区 (derived from building)",
+        on_delete=OnDelete.restrict,
+    )
+
+    room_once_per_building = Unique(["building", "room"])
+    members_positive = Check("member_count >= 0")
+
+
+class Resident(Table, help_text="居民 Resident: personal data, masked unless the role needs it"):
+    household = ForeignKey(
+        Household, null=False, index=True, help_text="住户 Household", on_delete=OnDelete.restrict
+    )
+    name = Varchar(50, help_text="姓名 Name")
+    id_number = Varchar(
+        18,
+        null=True,
+        default=None,
+        index=True,
+        help_text="身份证号 ID number (GB 11643, masked on output)",
+    )
+    phone = Varchar(20, default="", help_text="电话 Phone (masked on output)")
+    birth_date = Date(null=True, default=None, help_text="出生日期 (derived from the ID number)")
+    community = ForeignKey(
+        Community,
+        null=False,
+        index=True,
+        help_text="所属社区 (derived from household)",
+        on_delete=OnDelete.restrict,
+    )
+    created_at = Timestamptz()
+
+    id_number_format = Check("id_number IS NULL OR id_number ~ '^[0-9]{17}[0-9X]$'")
+
+
+__all__ = ["Building", "Facility", "Household", "Organisation", "Resident"]

@@ -1,0 +1,37 @@
+"""Cross-cutting records: reminders to staff and the audit trail of every write."""
+
+from piccolo.columns import JSONB, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.constraints import Unique
+from piccolo.table import Table
+
+from tables.choices import ReminderChannel, ReminderStatus
+from tables.people import StaffMember
+
+
+class Reminder(Table, help_text="提醒 Reminder to a staff member (check-in, overdue work …)"):
+    staff = ForeignKey(
+        StaffMember, null=False, index=True, help_text="工作人员 Staff", on_delete=OnDelete.restrict
+    )
+    date = Date(index=True, help_text="日期 Local date")
+    slot = Varchar(32, help_text="时段 Slot, e.g. check-in@10:00")
+    channel = Varchar(16, choices=ReminderChannel, default=ReminderChannel.in_app)
+    status = Varchar(16, choices=ReminderStatus, default=ReminderStatus.pending, index=True)
+    message = Text(default="", help_text="内容 Message")
+    attempts = Integer(default=0, help_text="投递次数 Delivery attempts")
+    created_at = Timestamptz()
+
+    once_per_slot = Unique(["staff", "date", "slot"])
+
+
+class AuditLog(Table, help_text="审计日志 Audit trail: every write with actor, before and after"):
+    actor_id = Integer(null=True, default=None, index=True, help_text="操作人 Actor (user id)")
+    table_name = Varchar(64, index=True, help_text="表 Table")
+    row_id = Integer(null=True, default=None, help_text="行 Row id")
+    action = Varchar(8, help_text="INSERT / UPDATE / DELETE")
+    before = JSONB(null=True, default=None)
+    after = JSONB(null=True, default=None)
+    at = Timestamptz(index=True)
+
+
+__all__ = ["AuditLog", "Reminder"]

@@ -1,0 +1,53 @@
+"""The test harness: a fresh PostgreSQL database per run, migrated, truncated between tests.
+
+With TEST_DATABASE_URL the database is created on that server (and dropped afterwards);
+without it an embedded PostgreSQL is started in a temporary folder and removed at exit.
+This must run before anything imports piccolo_conf, so it happens at import time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+_TEST_DB = f"grid_test_{uuid.uuid4().hex[:10]}"
+_server_url = os.environ.get("TEST_DATABASE_URL", "")
+if not _server_url:
+    from app.database import start_embedded
+
+    _server_url = start_embedded(Path(tempfile.mkdtemp(prefix="grid-pg-")), cleanup_mode="delete")
+
+from app.database import apply_migrations, create_database, drop_database  # noqa: E402
+
+os.environ["DATABASE_URL"] = asyncio.run(create_database(_server_url, _TEST_DB))
+os.environ.setdefault("TIMEZONE", "Asia/Shanghai")
+
+from tables.piccolo_app import ALL_TABLES  # noqa: E402
+
+DB = ALL_TABLES[0]._meta.db
+_TRUNCATE = (
+    "TRUNCATE "
+    + ", ".join(f'"{t._meta.tablename}"' for t in ALL_TABLES)
+    + ", piccolo_user, sessions RESTART IDENTITY CASCADE"
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def database() -> AsyncIterator[None]:
+    await apply_migrations()
+    await DB.start_connection_pool(max_size=10)
+    yield
+    await DB.close_connection_pool()
+    await drop_database(_server_url, _TEST_DB)
+
+
+@pytest.fixture(autouse=True)
+async def clean_tables(database: None) -> AsyncIterator[None]:
+    yield
+    await DB.run_ddl(_TRUNCATE)
