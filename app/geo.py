@@ -6,6 +6,7 @@ distortion is far below the tolerances used here.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from shapely.geometry import Point, Polygon, mapping, shape
@@ -20,7 +21,15 @@ CONTAINMENT_BUFFER_DEG = 1e-6
 
 
 def parse_polygon(geojson: Any, field: str = "boundary") -> Polygon:
-    """A valid, closed GeoJSON Polygon in WGS84, or a ValidationFailed naming `field`."""
+    """A valid, closed GeoJSON Polygon in WGS84, or a ValidationFailed naming `field`.
+
+    Accepts the JSON text Piccolo returns for JSONB columns as well as a decoded object.
+    """
+    if isinstance(geojson, str | bytes):
+        try:
+            geojson = json.loads(geojson)
+        except ValueError as exc:
+            raise ValidationFailed("is not valid JSON", field=field) from exc
     if not isinstance(geojson, dict) or geojson.get("type") != "Polygon":
         raise ValidationFailed("must be a GeoJSON object of type Polygon", field=field)
     rings = geojson.get("coordinates")
