@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+import msgspec
+from piccolo.columns import Column
 from piccolo.table import Table
 
+from app.db import write_transaction
 from app.errors import NotFound, ValidationFailed
 
 
@@ -19,7 +23,9 @@ async def get_row(table: type[Table], row_id: Any, field: str = "id") -> dict[st
     return row
 
 
-async def get_by(table: type[Table], column: str, value: Any, field: str | None = None) -> dict[str, Any]:
+async def get_by(
+    table: type[Table], column: str, value: Any, field: str | None = None
+) -> dict[str, Any]:
     """The row whose `column` equals `value` (e.g. a grid by its code), or NotFound."""
     row = await table.select().where(getattr(table, column) == value).first().run()
     if row is None:
@@ -38,7 +44,7 @@ async def update_row(table: type[Table], row_id: Any, values: dict[str, Any]) ->
     if not values:
         return await get_row(table, row_id)
     rows = await (
-        table.update(values, use_auto_update=False)
+        table.update(dict[Column | str, Any](values), use_auto_update=False)
         .where(table._meta.primary_key == row_id)
         .returning(*table.all_columns())
         .run()
@@ -50,6 +56,50 @@ async def update_row(table: type[Table], row_id: Any, values: dict[str, Any]) ->
 
 async def delete_row(table: type[Table], row_id: Any) -> None:
     """Delete one row by primary key; NotFound when it does not exist."""
-    rows = await table.delete().where(table._meta.primary_key == row_id).returning(table._meta.primary_key).run()
+    rows = (
+        await table.delete()
+        .where(table._meta.primary_key == row_id)
+        .returning(table._meta.primary_key)
+        .run()
+    )
     if not rows:
         raise NotFound(f"{table._meta.tablename} {row_id} does not exist", field="id")
+
+
+Cleaner = Callable[[dict[str, Any], dict[str, Any] | None], Awaitable[dict[str, Any]]]
+
+
+def changes_of(data: Any) -> dict[str, Any]:
+    """The fields a msgspec Struct (Create/Update schema) actually carries (UNSET dropped)."""
+    return {
+        name: value
+        for name, value in msgspec.structs.asdict(data).items()
+        if value is not msgspec.UNSET
+    }
+
+
+async def create_with(
+    table: type[Table], clean: Cleaner, values: dict[str, Any], actor_id: int | None
+) -> dict[str, Any]:
+    """Validate `values` with the table's cleaner and insert them, in one audited transaction."""
+    async with write_transaction(actor_id):
+        return await insert_row(table, await clean(dict(values), None))
+
+
+async def update_with(
+    table: type[Table], clean: Cleaner, row_id: Any, changes: dict[str, Any], actor_id: int | None
+) -> dict[str, Any]:
+    """Merge `changes` into the locked current row, validate the whole record, and save it."""
+    async with write_transaction(actor_id):
+        current = await get_row_for_update(table, row_id)
+        cleaned = await clean({**current, **changes}, current)
+        cleaned.pop("id", None)
+        return await update_row(table, row_id, cleaned)
+
+
+async def get_row_for_update(table: type[Table], row_id: Any) -> dict[str, Any]:
+    """The row locked until the transaction ends (SELECT … FOR UPDATE), or NotFound."""
+    rows = await table.select().where(table._meta.primary_key == row_id).lock_rows("UPDATE").run()
+    if not rows:
+        raise NotFound(f"{table._meta.tablename} {row_id} does not exist", field="id")
+    return rows[0]

@@ -81,7 +81,9 @@ class AccessRefused(Forbidden):
 
 
 _UNIQUE_KEY = re.compile(r"Key \((?P<cols>[^)]+)\)=\((?P<vals>.*)\) already exists")
-_FK_KEY = re.compile(r"Key \((?P<cols>[^)]+)\)=\((?P<vals>.*)\) is not present in table \"(?P<t>\w+)\"")
+_FK_KEY = re.compile(
+    r"Key \((?P<cols>[^)]+)\)=\((?P<vals>.*)\) is not present in table \"(?P<t>\w+)\""
+)
 _RESTRICT = re.compile(r"is still referenced from table \"(?P<t>\w+)\"")
 
 
@@ -97,7 +99,9 @@ def from_database_error(exc: Exception) -> DomainError | None:
     if isinstance(exc, asyncpg.ForeignKeyViolationError):
         if match := _FK_KEY.search(detail):
             field = match.group("cols")
-            return ValidationFailed(f"{field} refers to a {match.group('t')} that does not exist", field=field)
+            return ValidationFailed(
+                f"{field} refers to a {match.group('t')} that does not exist", field=field
+            )
         if match := _RESTRICT.search(detail):
             return Conflict(f"Still used by {match.group('t')}: remove those records first")
         return ValidationFailed(detail or "Refers to a record that does not exist")
