@@ -43,7 +43,7 @@ async def update_row(table: type[Table], row_id: Any, values: dict[str, Any]) ->
     """Update one row by primary key and return it; NotFound when it does not exist."""
     if not values:
         return await get_row(table, row_id)
-    typed: dict[Column | str, Any] = dict(values)
+    typed: dict[Column | str, Any] = {key: value for key, value in values.items()}
     rows = await (
         table.update(typed, use_auto_update=False)
         .where(table._meta.primary_key == row_id)
