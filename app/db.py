@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import cast
 
 import asyncpg
-from piccolo.engine.postgres import PostgresTransaction
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 
 from app.errors import from_database_error
 from tables.areas import District
 
-DB = District._meta.db
+DB = cast(PostgresEngine, District._meta.db)
 
 
 @asynccontextmanager

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 _TEST_DB = f"grid_test_{uuid.uuid4().hex[:10]}"
@@ -51,3 +52,13 @@ async def database() -> AsyncIterator[None]:
 async def clean_tables(database: None) -> AsyncIterator[None]:
     yield
     await DB.run_ddl(_TRUNCATE)
+
+
+@pytest.fixture
+async def client(database: None) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the app in this process (same loop, same pool)."""
+    from app.asgi import app
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http

@@ -1,0 +1,1 @@
+"""The piccolo-admin site at /admin/: built once, every write inside one audited transaction."""

@@ -1,0 +1,61 @@
+"""create_app(): the Litestar application with its routes, lifespan, errors and /admin/."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Response, asgi, get
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.types import Receive, Scope, Send
+
+from admin.site import build_admin
+from app.db import DB
+from app.settings import settings
+from app.system.health import health
+from app.system.problems import EXCEPTION_HANDLERS
+
+
+@asgi("/admin", is_mount=True, copy_scope=True)
+async def admin(scope: Scope, receive: Receive, send: Send) -> None:
+    await build_admin()(scope, receive, send)
+
+
+@get("/", include_in_schema=False, sync_to_thread=False)
+async def index() -> Response[str]:
+    """Send people to the admin (with its trailing slash) and integrators to the docs."""
+    return Response(
+        "<!doctype html><meta charset=utf-8><title>人民网格 People's Grid</title>"
+        "<h1>人民网格 People's Grid</h1>"
+        '<p><a href="/admin/">管理后台 Admin</a> · <a href="/schema">API 文档 API docs</a>'
+        ' · <a href="/health">健康检查 Health</a></p>',
+        media_type="text/html",
+    )
+
+
+@asynccontextmanager
+async def database_pool(app: Litestar) -> AsyncIterator[None]:
+    await DB.start_connection_pool(max_size=settings.db_pool_max)
+    try:
+        yield
+    finally:
+        await DB.close_connection_pool()
+
+
+def create_app() -> Litestar:
+    return Litestar(
+        route_handlers=[index, health, admin],
+        lifespan=[database_pool],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="人民网格 People's Grid API",
+            version="1.0.0",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(), RedocRenderPlugin()],
+        ),
+        debug=False,
+    )
+
+
+app = create_app()

@@ -1,0 +1,1 @@
+"""Platform endpoints: health and the problem-details error mapping."""

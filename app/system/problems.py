@@ -1,0 +1,58 @@
+"""Every error leaves the API as RFC 9457 problem details (application/problem+json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from app.errors import PROBLEM_BASE, DomainError, from_database_error
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response[Any]:
+    return Response(body, status_code=body["status"], media_type=PROBLEM_JSON, headers=headers)
+
+
+def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    return problem_response(exc.to_problem(instance=request.url.path))
+
+
+def database_error_handler(
+    request: Request[Any, Any, Any], exc: asyncpg.PostgresError
+) -> Response[Any]:
+    domain_error = from_database_error(exc)
+    if domain_error is None:
+        raise exc
+    return domain_error_handler(request, domain_error)
+
+
+def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    """Litestar's own errors (bad parameters, 404 routes, 405 …) in the same shape."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE
+        + ("validation-failed" if isinstance(exc, ValidationException) else "http"),
+        "title": exc.detail if exc.status_code < 500 else "Server error",
+        "status": exc.status_code,
+        "detail": exc.detail,
+        "instance": request.url.path,
+    }
+    if isinstance(exc, ValidationException) and isinstance(exc.extra, list):
+        body["errors"] = [
+            {"field": item.get("key") or item.get("source"), "message": item.get("message")}
+            for item in exc.extra
+            if isinstance(item, dict)
+        ]
+        if body["errors"]:
+            body["field"] = body["errors"][0]["field"]
+    return problem_response(body, headers=getattr(exc, "headers", None))
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    DomainError: domain_error_handler,
+    asyncpg.PostgresError: database_error_handler,
+    HTTPException: http_error_handler,
+}
