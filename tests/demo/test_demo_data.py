@@ -1,0 +1,113 @@
+"""The demo district is realistic and obeys every rule the services enforce."""
+
+import datetime as dt
+import itertools
+from collections import Counter
+
+import httpx
+
+from app.db import DB
+from app.demo import load_demo, load_demo_if_empty
+from app.geo import contains_point, lies_within, overlaps, parse_polygon
+from app.settings import settings
+from app.validation import check_credit_code, check_id_number
+from tables.areas import Community, ResponsibilityGrid, Street
+from tables.daily import CheckIn
+from tables.places import Building, Household, Organisation, Resident
+from tables.work import AccessListEntry, WorkItem, WorkItemEvent
+
+
+async def test_demo_has_the_promised_size() -> None:
+    await load_demo()
+    assert await Street.count() == 3
+    assert 9 <= await Community.count() <= 12
+    assert 55 <= await ResponsibilityGrid.count() <= 65
+    grids = await ResponsibilityGrid.select().run()
+    residential = [g for g in grids if g["kind"] == "residential"]
+    in_range = [g for g in residential if 250 <= g["household_count"] <= 500]
+    assert len(in_range) >= 0.9 * len(residential)
+    assert 1 <= sum(g["size_warning"] for g in grids) <= 6
+    assert all(g["size_warning"] == (not 250 <= g["household_count"] <= 500) for g in residential)
+    assert any(g["kind"] == "unit" and g["responsible_organisation"] for g in grids)
+
+
+async def test_demo_geometry_nests_without_overlaps() -> None:
+    await load_demo()
+    communities = {c["id"]: c for c in await Community.select().run()}
+    grids = await ResponsibilityGrid.select().run()
+    for grid in grids:
+        community = communities[grid["community"]]
+        assert grid["code"].startswith(community["code"]) and len(grid["code"]) == 15
+        assert lies_within(parse_polygon(grid["boundary"]), parse_polygon(community["boundary"]))
+    for a, b in itertools.combinations(grids, 2):
+        if a["community"] == b["community"]:
+            assert not overlaps(parse_polygon(a["boundary"]), parse_polygon(b["boundary"]))
+    polygons = {g["id"]: parse_polygon(g["boundary"]) for g in grids}
+    from shapely.geometry import Point
+
+    for building in await Building.select().run():
+        assert contains_point(
+            polygons[building["grid"]], Point(building["longitude"], building["latitude"])
+        )
+
+
+async def test_demo_households_match_grid_counts_and_personal_data_is_valid() -> None:
+    await load_demo()
+    per_grid = Counter(h["grid"] for h in await Household.select(Household.grid).run())
+    for grid in (
+        await ResponsibilityGrid.select().where(ResponsibilityGrid.kind == "residential").run()
+    ):
+        assert per_grid[grid["id"]] == grid["household_count"]
+    residents = await Resident.select(Resident.id_number).run()
+    assert len(residents) > 1000
+    assert all(check_id_number(r["id_number"]) == r["id_number"] for r in residents)
+    for organisation in await Organisation.select(Organisation.credit_code).run():
+        assert check_credit_code(organisation["credit_code"]) == organisation["credit_code"]
+
+
+async def test_demo_work_covers_every_stage_and_the_access_list_every_status() -> None:
+    await load_demo()
+    stages = {w["status"] for w in await WorkItem.select(WorkItem.status).run()}
+    assert stages == {
+        "reported",
+        "accepted",
+        "dispatched",
+        "handled",
+        "verified",
+        "closed",
+        "rejected",
+    }
+    statuses = {e["status"] for e in await AccessListEntry.select(AccessListEntry.status).run()}
+    assert {"approved", "proposed", "revoked"} <= statuses
+    # Every work item came from an approved entry and has one event per stage it passed.
+    rows = await DB.run_ddl(
+        "SELECT count(*) AS n FROM work_item w JOIN access_list_entry e ON e.id = w.access_entry "
+        "WHERE e.status <> 'approved'"
+    )
+    assert rows[0]["n"] == 0
+    assert await WorkItemEvent.count() > await WorkItem.count()
+
+
+async def test_demo_check_ins_cover_a_month_and_count_only_inside_the_grid() -> None:
+    await load_demo()
+    check_ins = await CheckIn.select().run()
+    days = {c["local_date"] for c in check_ins}
+    today = dt.datetime.now(settings.timezone).date()
+    assert min(days) <= today - dt.timedelta(days=28)
+    assert all(c["counted"] == c["inside_grid"] for c in check_ins)
+    assert any(not c["inside_grid"] for c in check_ins)
+
+
+async def test_demo_loads_only_into_an_empty_database_and_its_logins_work(
+    client: httpx.AsyncClient,
+) -> None:
+    logins = await load_demo_if_empty()
+    assert logins is not None
+    assert await load_demo_if_empty() is None
+    await client.get("/admin/")
+    response = await client.post(
+        "/admin/public/login/",
+        json={"username": logins["grid worker 网格员"], "password": settings.demo_password},
+        headers={"X-CSRFToken": client.cookies.get("csrftoken", "")},
+    )
+    assert response.status_code == 200
