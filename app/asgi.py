@@ -22,7 +22,7 @@ async def admin(scope: Scope, receive: Receive, send: Send) -> None:
     await build_admin()(scope, receive, send)
 
 
-@get("/", include_in_schema=False, sync_to_thread=False)
+@get("/", include_in_schema=False)
 async def index() -> Response[str]:
     """Send people to the admin (with its trailing slash) and integrators to the docs."""
     return Response(

@@ -15,7 +15,7 @@ class Health(msgspec.Struct, kw_only=True):
     database_version: str | None = None
 
 
-@get("/health", tags=["system"], summary="Liveness and database status", sync_to_thread=False)
+@get("/health", tags=["system"], summary="Liveness and database status")
 async def health() -> Response[Health]:
     """200 with the PostgreSQL version when the database answers, 503 otherwise."""
     try:
