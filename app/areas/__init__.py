@@ -1,0 +1,1 @@
+"""Areas: district → street → community → responsibility grid (codes, boundaries, sizes)."""
