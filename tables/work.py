@@ -41,6 +41,7 @@ class AccessListEntry(
         on_delete=OnDelete.restrict,
     )
     decided_at = Timestamptz(null=True, default=None, help_text="决定时间 Decided at")
+    decision_reason = Text(default="", help_text="决定理由 Reason for rejecting or revoking")
     valid_from = Date(help_text="生效日期 Valid from")
     valid_to = Date(
         null=True, default=None, help_text="失效日期 Valid to (inclusive, open if empty)"
