@@ -29,7 +29,13 @@ from app.database import apply_migrations, create_database, drop_database  # noq
 os.environ["DATABASE_URL"] = asyncio.run(create_database(_server_url, _TEST_DB))
 os.environ.setdefault("TIMEZONE", "Asia/Shanghai")
 
+from piccolo.apps.user.tables import BaseUser  # noqa: E402
+
 from tables.piccolo_app import ALL_TABLES  # noqa: E402
+
+# Password hashing is deliberately slow (600k PBKDF2 rounds); tests create many logins. The
+# round count is stored in each hash, so logins still verify exactly as in production.
+BaseUser._pbkdf2_iteration_count = 1_000
 
 DB = ALL_TABLES[0]._meta.db
 _TRUNCATE = (

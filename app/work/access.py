@@ -134,18 +134,18 @@ async def approve_access_entry(entry_id: int, actor_id: int) -> dict[str, Any]:
 
 async def reject_access_entry(entry_id: int, reason: str, actor_id: int) -> dict[str, Any]:
     """Reject a proposed entry, saying why."""
-    check_text(reason, "reason")
-    return await _decide(entry_id, AccessStatus.rejected, actor_id)
+    return await _decide(entry_id, AccessStatus.rejected, actor_id, check_text(reason, "reason"))
 
 
 async def revoke_access_entry(entry_id: int, reason: str, actor_id: int) -> dict[str, Any]:
     """Revoke an approved entry (减负 slimming the burden), saying why; later pushes are refused."""
-    check_text(reason, "reason")
-    return await _decide(entry_id, AccessStatus.revoked, actor_id)
+    return await _decide(entry_id, AccessStatus.revoked, actor_id, check_text(reason, "reason"))
 
 
-async def _decide(entry_id: int, to_status: str, actor_id: int | None) -> dict[str, Any]:
-    """Move an entry along ACCESS_DECISIONS, recording who decided and when."""
+async def _decide(
+    entry_id: int, to_status: str, actor_id: int | None, reason: str = ""
+) -> dict[str, Any]:
+    """Move an entry along ACCESS_DECISIONS, recording who decided, when and why."""
     if actor_id is None:
         raise ValidationFailed("a decision must name the user who takes it", field="decided_by")
     async with write_transaction(actor_id):
@@ -158,7 +158,12 @@ async def _decide(entry_id: int, to_status: str, actor_id: int | None) -> dict[s
         return await update_row(
             AccessListEntry,
             entry_id,
-            {"status": to_status, "decided_by": actor_id, "decided_at": utc_now()},
+            {
+                "status": to_status,
+                "decided_by": actor_id,
+                "decided_at": utc_now(),
+                "decision_reason": reason,
+            },
         )
 
 

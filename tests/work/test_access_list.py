@@ -154,11 +154,13 @@ async def test_reject_a_proposed_entry(world: World) -> None:
     rejected = await reject_access_entry(entry["id"], "无法律依据", world.official["id"])
     assert (rejected["status"], rejected["decided_by"]) == ("rejected", world.official["id"])
     assert rejected["decided_at"] is not None
+    assert rejected["decision_reason"] == "无法律依据"
 
 
 async def test_revoke_an_approved_entry(world: World) -> None:
     revoked = await revoke_access_entry(world.entry["id"], "减负：事项取消", world.official["id"])
     assert (revoked["status"], revoked["decided_by"]) == ("revoked", world.official["id"])
+    assert revoked["decision_reason"] == "减负：事项取消"
     assert await active_entries(world.tree.streets["A"]["id"], local_today()) == []
 
 
