@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import contextvars
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
-from typing import cast
+from typing import Any, TypeVar, cast
 
 import asyncpg
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 
 from app.errors import from_database_error
 from tables.areas import District
+
+T = TypeVar("T")
 
 DB = cast(PostgresEngine, District._meta.db)
 
@@ -34,3 +38,12 @@ async def write_transaction(actor_id: int | None = None) -> AsyncIterator[Postgr
         if domain_error is None:
             raise
         raise domain_error from exc
+
+
+async def outside_transaction(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run `coroutine` on its own connection even when called inside a transaction.
+
+    For records that must survive the rollback of the request that caused them, such as a
+    refused push kept as an AccessRefusal.
+    """
+    return await asyncio.create_task(coroutine, context=contextvars.Context())

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from app.crud import changes_of, get_row, get_row_for_update, insert_row, update_row, update_with
-from app.db import write_transaction
+from app.db import outside_transaction, write_transaction
 from app.errors import AccessRefused, Conflict, InvalidTransition, ValidationFailed
 from app.settings import settings
 from app.validation import check_choice, check_text
@@ -112,8 +112,8 @@ async def push_work_item(data: WorkItemCreate, actor_id: int | None = None) -> d
     """Let work into a community through an approved access-list entry, or refuse and record it.
 
     On success the item starts as reported, with its first event. A refused push writes no
-    work item; the refusal itself is kept as an AccessRefusal (in a transaction of its own, so
-    call this outside any outer transaction) and AccessRefused is raised again.
+    work item; the refusal itself is kept as an AccessRefusal (on a connection of its own, so
+    it survives even an outer transaction's rollback) and AccessRefused is raised again.
     """
     values = changes_of(data)
     department_id = values.pop("department", None)
@@ -129,7 +129,9 @@ async def push_work_item(data: WorkItemCreate, actor_id: int | None = None) -> d
             item = await insert_row(WorkItem, cleaned)
             await _record_event(item["id"], None, item["status"], actor_id, "", item["created_at"])
     except AccessRefused as refusal:
-        await _record_refusal(community, values, department_id, refusal.detail, actor_id)
+        await outside_transaction(
+            _record_refusal(community, values, department_id, refusal.detail, actor_id)
+        )
         raise
     return item
 

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from app.db import write_transaction
 from app.errors import AccessRefused, NotFound, ValidationFailed
 from app.work.common import local_today
 from app.work.schemas import WorkItemCreate
@@ -223,3 +224,15 @@ async def test_invalid_fields_are_refused_and_nothing_written(
     assert exc.value.field == field
     assert await work_counts() == (0, 0, 0)
     assert await WorkItem.count() == 0
+
+
+async def test_refusal_is_kept_even_when_the_caller_rolls_back(world: World) -> None:
+    """The admin runs each write in an outer transaction; a refused push must still be on record."""
+    with pytest.raises(AccessRefused):
+        async with write_transaction(world.official["id"]):
+            await push_work_item(
+                WorkItemCreate(community=world.tree.communities["A1"]["id"], title="未准入的报表")
+            )
+    assert await WorkItem.count() == 0
+    refusals = await AccessRefusal.select().run()
+    assert [r["pushed_title"] for r in refusals] == ["未准入的报表"]
