@@ -7,6 +7,13 @@ from piccolo.conf.apps import AppConfig
 from tables.areas import Community, District, ResponsibilityGrid, Street
 from tables.assessment import Assessment, AssessmentScore, EvaluationRollup, Indicator
 from tables.daily import CheckIn, DiaryEntry
+from tables.jobs import (
+    JobSchedule,
+    RestDay,
+    SubsidyGrade,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from tables.people import GridAssignment, Leave, StaffMember
 from tables.places import Building, Facility, Household, Organisation, Resident
 from tables.supervision import SupervisionRecord
@@ -40,6 +47,11 @@ ALL_TABLES = [
     SupervisionRecord,
     Reminder,
     AuditLog,
+    JobSchedule,
+    RestDay,
+    SubsidyGrade,
+    WebhookEndpoint,
+    WebhookDelivery,
 ]
 
 APP_CONFIG = AppConfig(
