@@ -10,7 +10,7 @@ from piccolo.columns import Column
 from piccolo.table import Table
 
 from app.db import write_transaction
-from app.errors import NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 
 
 async def get_row(table: type[Table], row_id: Any, field: str = "id") -> dict[str, Any]:
@@ -104,3 +104,33 @@ async def get_row_for_update(table: type[Table], row_id: Any) -> dict[str, Any]:
     if not rows:
         raise NotFound(f"{table._meta.tablename} {row_id} does not exist", field="id")
     return rows[0]
+
+
+async def ensure_unique(
+    table: type[Table],
+    current: dict[str, Any] | None,
+    field: str,
+    message: str,
+    **equal: Any,
+) -> None:
+    """Conflict naming `field` when a row other than `current` has all the `equal` values.
+
+    Checked before writing so the refusal reads well; the unique index stays the backstop.
+    """
+    query = table.exists().where(
+        *(getattr(table, column) == value for column, value in equal.items())
+    )
+    if current is not None:
+        query = query.where(table._meta.primary_key != current["id"])
+    if await query.run():
+        raise Conflict(message, field=field)
+
+
+async def serialize_on(table: type[Table], *key: Any) -> None:
+    """Until the transaction ends, make other writers of the same `table` and `key` wait.
+
+    For rules no unique index can express (one ID number per resident, no overlapping leave):
+    the check that follows sees every committed competitor.
+    """
+    name = ":".join([table._meta.tablename, *(str(part) for part in key)])
+    await table.raw("SELECT pg_advisory_xact_lock(hashtextextended({}, 0))", name).run()

@@ -1,0 +1,1 @@
+"""People who work the grid: staff accounts, grid assignments and leave."""

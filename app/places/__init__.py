@@ -1,0 +1,1 @@
+"""Places in a grid: buildings, facilities, organisations, households and residents."""
