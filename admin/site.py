@@ -6,9 +6,13 @@ from functools import lru_cache
 from typing import Any
 
 from piccolo_admin.endpoints import TableConfig, create_admin
+from piccolo_api.crud.hooks import Hook
 
+from admin.hooks import access_entry_hooks, cleaner_hooks, read_only_hooks, work_item_hooks
 from admin.write_guard import WriteGuard
+from app.areas import services as area_services
 from app.settings import settings
+from app.work import services as work_services
 from tables import areas, assessment, daily, people, places, supervision, system, work
 
 MENU: dict[str, list[Any]] = {
@@ -40,10 +44,31 @@ MENU: dict[str, list[Any]] = {
 }
 
 
+SYSTEM_RECORD = "这是系统自动生成的记录，不能在后台修改 This record is written by the system and cannot be edited"
+
+
+def table_hooks() -> dict[Any, list[Hook]]:
+    """Which domain service guards each table's admin writes."""
+    return {
+        areas.District: cleaner_hooks(areas.District, area_services.clean_district),
+        areas.Street: cleaner_hooks(areas.Street, area_services.clean_street),
+        areas.Community: cleaner_hooks(areas.Community, area_services.clean_community),
+        areas.ResponsibilityGrid: cleaner_hooks(areas.ResponsibilityGrid, area_services.clean_grid),
+        work.Department: cleaner_hooks(work.Department, work_services.clean_department),
+        work.AccessListEntry: access_entry_hooks(),
+        work.WorkItem: work_item_hooks(),
+        work.AccessRefusal: read_only_hooks(SYSTEM_RECORD),
+        work.WorkItemEvent: read_only_hooks(SYSTEM_RECORD),
+        assessment.EvaluationRollup: read_only_hooks(SYSTEM_RECORD),
+        system.AuditLog: read_only_hooks(SYSTEM_RECORD),
+    }
+
+
 def table_configs() -> list[TableConfig]:
     """One TableConfig per domain table, grouped into the Chinese menu."""
+    hooks = table_hooks()
     return [
-        TableConfig(table, menu_group=group, order_by=None)
+        TableConfig(table, menu_group=group, hooks=hooks.get(table))
         for group, tables in MENU.items()
         for table in tables
     ]

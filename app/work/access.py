@@ -142,6 +142,19 @@ async def revoke_access_entry(entry_id: int, reason: str, actor_id: int) -> dict
     return await _decide(entry_id, AccessStatus.revoked, actor_id, check_text(reason, "reason"))
 
 
+async def decide_access_entry(
+    entry_id: int, to_status: str, actor_id: int | None, reason: str = ""
+) -> dict[str, Any]:
+    """Approve, reject or revoke an entry: one entry point for the admin and the API."""
+    if to_status == AccessStatus.approved:
+        return await _decide(entry_id, AccessStatus.approved, actor_id)
+    if to_status in (AccessStatus.rejected, AccessStatus.revoked):
+        return await _decide(entry_id, to_status, actor_id, check_text(reason, "decision_reason"))
+    raise InvalidTransition(
+        f"an access-list entry cannot be set to {to_status!r} by a decision", field="status"
+    )
+
+
 async def _decide(
     entry_id: int, to_status: str, actor_id: int | None, reason: str = ""
 ) -> dict[str, Any]:

@@ -1,0 +1,210 @@
+"""Every admin write goes through the domain services: same rules, same refusals, audited."""
+
+import json
+
+import httpx
+
+from app.geo import rectangle
+from tables.areas import ResponsibilityGrid
+from tables.system import AuditLog
+from tables.work import AccessListEntry, AccessRefusal, WorkItem, WorkItemEvent
+from tests.admin.support import admin_login
+from tests.factories import (
+    area_tree,
+    make_access_entry,
+    make_community,
+    make_department,
+    make_staff,
+    make_user,
+)
+
+API = "/admin/api/tables"
+
+
+def grid_body(
+    community_id: int, bounds: tuple[float, float, float, float], households: int
+) -> dict:
+    return {
+        "code": "",
+        "name": "新网格",
+        "community": community_id,
+        "kind": "residential",
+        "household_count": households,
+        "size_warning": False,
+        "responsible_organisation": "",
+        "boundary": json.dumps(rectangle(*bounds)),  # the admin sends JSON columns as text
+    }
+
+
+async def test_admin_grid_overlapping_a_sibling_is_refused_with_the_reason(
+    client: httpx.AsyncClient,
+) -> None:
+    tree = await area_tree()
+    user = await make_user("root", superuser=True)
+    headers = await admin_login(client, "root")
+    before = await ResponsibilityGrid.count()
+    community = tree.communities["A1"]
+    overlapping = grid_body(community["id"], (117.803, 30.902, 117.807, 30.908), 300)
+    response = await client.post(f"{API}/responsibility_grid/", json=overlapping, headers=headers)
+    assert response.status_code == 409, response.text
+    assert "boundary" in response.json()["db_error"]
+    assert await ResponsibilityGrid.count() == before
+    assert await AuditLog.count().where(AuditLog.actor_id == user["id"]) == 0
+
+
+async def test_admin_grid_is_numbered_and_size_flagged_by_the_service(
+    client: httpx.AsyncClient,
+) -> None:
+    tree = await area_tree()
+    community = await make_community(tree.streets["A"], "003", 117.85, 30.90)
+    await make_user("root", superuser=True)
+    headers = await admin_login(client, "root")
+
+    degenerate = grid_body(community["id"], (117.85, 30.90, 117.855, 30.90), 120)
+    refused = await client.post(f"{API}/responsibility_grid/", json=degenerate, headers=headers)
+    assert refused.status_code == 422
+    assert "boundary" in refused.json()["db_error"]
+
+    small = grid_body(community["id"], (117.85, 30.90, 117.855, 30.905), 120)
+    created = await client.post(f"{API}/responsibility_grid/", json=small, headers=headers)
+    assert created.status_code == 201, created.text
+    grid = (
+        await ResponsibilityGrid.select()
+        .where(ResponsibilityGrid.community == community["id"])
+        .first()
+    )
+    assert grid["code"] == community["code"] + "001"
+    assert grid["size_warning"] is True  # 120 households: saved but flagged, whatever the form said
+    assert (grid["min_lon"], grid["max_lat"]) == (117.85, 30.905)
+
+
+async def test_admin_cannot_create_work_items_outside_the_push(client: httpx.AsyncClient) -> None:
+    tree = await area_tree()
+    department = await make_department()
+    entry = await make_access_entry(tree.streets["A"], department)
+    await make_user("root", superuser=True)
+    headers = await admin_login(client, "root")
+    body = {
+        "access_entry": entry["id"],
+        "community": tree.communities["A1"]["id"],
+        "title": "绕过准入的事项",
+        "description": "",
+        "source": "department",
+        "status": "closed",
+    }
+    response = await client.post(f"{API}/work_item/", json=body, headers=headers)
+    assert response.status_code == 403
+    assert "access" in response.json()["db_error"]
+    assert await WorkItem.count() == 0
+
+
+async def test_admin_status_change_of_a_work_item_follows_the_path_and_is_recorded(
+    client: httpx.AsyncClient,
+) -> None:
+    from app.work.schemas import WorkItemCreate
+    from app.work.services import push_work_item
+
+    tree = await area_tree()
+    department = await make_department()
+    entry = await make_access_entry(tree.streets["A"], department)
+    item = await push_work_item(
+        WorkItemCreate(
+            access_entry=entry["id"], community=tree.communities["A1"]["id"], title="入户调查"
+        )
+    )
+    user = await make_user("root", superuser=True)
+    headers = await admin_login(client, "root")
+
+    skip = await client.patch(
+        f"{API}/work_item/{item['id']}/", json={"status": "closed"}, headers=headers
+    )
+    assert skip.status_code == 409
+    assert "status" in skip.json()["db_error"]
+    assert (await WorkItem.select(WorkItem.status).first())["status"] == "reported"
+
+    accept = await client.patch(
+        f"{API}/work_item/{item['id']}/", json={"status": "accepted"}, headers=headers
+    )
+    assert accept.status_code == 200, accept.text
+    events = await WorkItemEvent.select().order_by(WorkItemEvent.id).run()
+    assert [(e["from_status"], e["to_status"]) for e in events] == [
+        (None, "reported"),
+        ("reported", "accepted"),
+    ]
+    assert events[-1]["actor"] == user["id"]
+    audited = (
+        await AuditLog.select()
+        .where(AuditLog.table_name == "work_item")
+        .order_by(AuditLog.id)
+        .run()
+    )
+    assert audited[-1]["actor_id"] == user["id"]
+
+
+async def test_admin_access_list_decisions_record_who_decided(client: httpx.AsyncClient) -> None:
+    tree = await area_tree()
+    department = await make_department()
+    entry = await make_access_entry(tree.streets["A"], department, status="proposed")
+    official = await make_staff("jd", role="street_official", street=tree.streets["A"])
+    headers = await admin_login(client, "jd")
+
+    response = await client.patch(
+        f"{API}/access_list_entry/{entry['id']}/", json={"status": "approved"}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    saved = await AccessListEntry.select().where(AccessListEntry.id == entry["id"]).first()
+    assert saved["status"] == "approved"
+    assert saved["decided_by"] == official["user"]
+    assert saved["decided_at"] is not None
+
+    # Revoking needs a reason; without one nothing changes.
+    refused = await client.patch(
+        f"{API}/access_list_entry/{entry['id']}/", json={"status": "revoked"}, headers=headers
+    )
+    assert refused.status_code == 422
+    assert "decision_reason" in refused.json()["db_error"]
+    assert (await AccessListEntry.select().where(AccessListEntry.id == entry["id"]).first())[
+        "status"
+    ] == "approved"
+
+
+async def test_admin_new_access_entries_start_as_proposed(client: httpx.AsyncClient) -> None:
+    tree = await area_tree()
+    department = await make_department()
+    await make_user("root", superuser=True)
+    headers = await admin_login(client, "root")
+    body = {
+        "street": tree.streets["A"]["id"],
+        "name": "就业登记",
+        "department": department["id"],
+        "category": "employment",
+        "legal_basis": "《就业促进法》",
+        "status": "approved",
+        "valid_from": "2026-01-01",
+    }
+    response = await client.post(f"{API}/access_list_entry/", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    saved = await AccessListEntry.select().first()
+    assert saved["status"] == "proposed"
+
+
+async def test_system_records_cannot_be_edited_in_the_admin(client: httpx.AsyncClient) -> None:
+    tree = await area_tree()
+    await make_user("root", superuser=True)
+    headers = await admin_login(client, "root")
+    log = await AuditLog.select().where(AuditLog.table_name == "district").first()
+    response = await client.patch(
+        f"{API}/audit_log/{log['id']}/", json={"action": "DELETE"}, headers=headers
+    )
+    assert response.status_code == 403
+    delete = await client.delete(f"{API}/audit_log/{log['id']}/", headers=headers)
+    assert delete.status_code == 403
+    assert await AuditLog.exists().where(AuditLog.id == log["id"])
+    refusal = await client.post(
+        f"{API}/access_refusal/",
+        json={"pushed_title": "x", "reason": "y", "refused_at": "2026-01-01T00:00:00Z"},
+        headers=headers,
+    )
+    assert refusal.status_code == 403
+    assert await AccessRefusal.count() == 0
+    assert tree.district["code"] == "340705"
