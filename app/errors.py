@@ -105,6 +105,10 @@ def from_database_error(exc: Exception) -> DomainError | None:
         if match := _RESTRICT.search(detail):
             return Conflict(f"Still used by {match.group('t')}: remove those records first")
         return ValidationFailed(detail or "Refers to a record that does not exist")
+    if isinstance(exc, asyncpg.ExclusionViolationError):
+        return Conflict(
+            f"Overlaps an existing record ({constraint})", field=_EXCLUSION_FIELDS.get(constraint)
+        )
     if isinstance(exc, asyncpg.CheckViolationError):
         message = str(exc) if column else f"Check {constraint!r} failed: {detail or exc}"
         return ValidationFailed(message, field=column or _field_of(constraint))
@@ -120,6 +124,9 @@ def from_database_error(exc: Exception) -> DomainError | None:
         # Raised by our own triggers: the message is written for people.
         return ValidationFailed(str(exc), field=column or _field_of(constraint))
     return None
+
+
+_EXCLUSION_FIELDS = {"leave_no_overlap": "starts_on"}
 
 
 def _field_of(constraint: str) -> str | None:

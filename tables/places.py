@@ -133,7 +133,7 @@ class Resident(Table, help_text="居民 Resident: personal data, masked unless t
         18,
         null=True,
         default=None,
-        index=True,
+        unique=True,
         help_text="身份证号 ID number (GB 11643, masked on output)",
     )
     phone = Varchar(20, default="", help_text="电话 Phone (masked on output)")
