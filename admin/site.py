@@ -13,7 +13,7 @@ from admin.write_guard import WriteGuard
 from app.areas import services as area_services
 from app.settings import settings
 from app.work import services as work_services
-from tables import areas, assessment, daily, people, places, supervision, system, work
+from tables import areas, assessment, daily, jobs, people, places, supervision, system, work
 
 MENU: dict[str, list[Any]] = {
     "区域 Areas": [areas.District, areas.Street, areas.Community, areas.ResponsibilityGrid],
@@ -40,6 +40,13 @@ MENU: dict[str, list[Any]] = {
         assessment.EvaluationRollup,
     ],
     "监督 Supervision": [supervision.SupervisionRecord],
+    "定时任务 Scheduled work": [
+        jobs.JobSchedule,
+        jobs.RestDay,
+        jobs.SubsidyGrade,
+        jobs.WebhookEndpoint,
+        jobs.WebhookDelivery,
+    ],
     "系统 System": [system.Reminder, system.AuditLog],
 }
 
@@ -61,6 +68,7 @@ def table_hooks() -> dict[Any, list[Hook]]:
         work.WorkItemEvent: read_only_hooks(SYSTEM_RECORD),
         assessment.EvaluationRollup: read_only_hooks(SYSTEM_RECORD),
         system.AuditLog: read_only_hooks(SYSTEM_RECORD),
+        jobs.WebhookDelivery: read_only_hooks(SYSTEM_RECORD),
     }
 
 

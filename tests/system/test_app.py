@@ -43,3 +43,11 @@ async def test_admin_login_lists_every_domain_table(client: httpx.AsyncClient) -
     tables = await client.get("/admin/api/tables/")
     assert tables.status_code == 200
     assert set(tables.json()) >= {t._meta.tablename for t in ALL_TABLES}
+
+
+def test_every_table_has_a_place_in_the_admin_menu() -> None:
+    from admin.site import MENU
+    from tables.piccolo_app import ALL_TABLES
+
+    in_menu = [table for tables in MENU.values() for table in tables]
+    assert sorted(t.__name__ for t in in_menu) == sorted(t.__name__ for t in ALL_TABLES)
