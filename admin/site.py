@@ -11,6 +11,8 @@ from piccolo_api.crud.hooks import Hook
 from admin.hooks import access_entry_hooks, cleaner_hooks, read_only_hooks, work_item_hooks
 from admin.write_guard import WriteGuard
 from app.areas import services as area_services
+from app.people import services as people_services
+from app.places import services as place_services
 from app.settings import settings
 from app.work import services as work_services
 from tables import areas, assessment, daily, jobs, people, places, supervision, system, work
@@ -61,6 +63,16 @@ def table_hooks() -> dict[Any, list[Hook]]:
         areas.Street: cleaner_hooks(areas.Street, area_services.clean_street),
         areas.Community: cleaner_hooks(areas.Community, area_services.clean_community),
         areas.ResponsibilityGrid: cleaner_hooks(areas.ResponsibilityGrid, area_services.clean_grid),
+        places.Building: cleaner_hooks(places.Building, place_services.clean_building),
+        places.Facility: cleaner_hooks(places.Facility, place_services.clean_facility),
+        places.Organisation: cleaner_hooks(places.Organisation, place_services.clean_organisation),
+        places.Household: cleaner_hooks(places.Household, place_services.clean_household),
+        places.Resident: cleaner_hooks(places.Resident, place_services.clean_resident),
+        people.StaffMember: cleaner_hooks(people.StaffMember, people_services.clean_staff_member),
+        people.GridAssignment: cleaner_hooks(
+            people.GridAssignment, people_services.clean_grid_assignment
+        ),
+        people.Leave: cleaner_hooks(people.Leave, people_services.clean_leave),
         work.Department: cleaner_hooks(work.Department, work_services.clean_department),
         work.AccessListEntry: access_entry_hooks(),
         work.WorkItem: work_item_hooks(),

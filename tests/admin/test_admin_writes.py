@@ -208,3 +208,57 @@ async def test_system_records_cannot_be_edited_in_the_admin(client: httpx.AsyncC
     assert refusal.status_code == 403
     assert await AccessRefusal.count() == 0
     assert tree.district["code"] == "340705"
+
+
+async def test_admin_building_outside_its_grid_is_refused_and_inside_gets_its_community(
+    client: httpx.AsyncClient,
+) -> None:
+    from tables.places import Building
+
+    tree = await area_tree()
+    await make_user("root", superuser=True)
+    headers = await admin_login(client, "root")
+    grid = tree.grids["A1-1"]  # 117.800–117.805 × 30.90–30.91
+    body = {
+        "code": "",
+        "address": "幸福小区1栋",
+        "kind": "residential",
+        "longitude": 117.809,  # in the neighbouring grid
+        "latitude": 30.905,
+        "grid": grid["id"],
+        "community": tree.communities["B1"]["id"],  # a wrong community is never trusted
+    }
+    refused = await client.post(f"{API}/building/", json=body, headers=headers)
+    assert refused.status_code == 422
+    assert "longitude" in refused.json()["db_error"]
+    assert await Building.count() == 0
+
+    created = await client.post(
+        f"{API}/building/", json={**body, "longitude": 117.802}, headers=headers
+    )
+    assert created.status_code == 201, created.text
+    building = await Building.select().first()
+    assert building["community"] == grid["community"]
+
+
+async def test_admin_resident_with_a_mistyped_id_number_is_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    from tables.places import Resident
+    from tests.factories import make_household
+
+    tree = await area_tree()
+    household = await make_household(tree.grids["A1-1"])
+    await make_user("root", superuser=True)
+    headers = await admin_login(client, "root")
+    body = {
+        "household": household["id"],
+        "name": "张三",
+        "id_number": "110105194912310021",  # last character should be X
+        "phone": "",
+        "community": household["community"],
+    }
+    refused = await client.post(f"{API}/resident/", json=body, headers=headers)
+    assert refused.status_code == 422
+    assert "id_number" in refused.json()["db_error"]
+    assert await Resident.count() == 0
