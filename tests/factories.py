@@ -159,3 +159,54 @@ async def make_access_entry(
             "valid_to": valid_to,
         },
     )
+
+
+async def make_household(grid: dict[str, Any], room: str = "1-101") -> dict[str, Any]:
+    """A building at the grid's south-west corner with one household in it."""
+    from tables.places import Building, Household
+
+    building = await insert_row(
+        Building,
+        {
+            "code": f"{grid['code']}-{room}",
+            "address": f"{grid['name']} {room}",
+            "longitude": grid["min_lon"] + 0.0001,
+            "latitude": grid["min_lat"] + 0.0001,
+            "grid": grid["id"],
+            "community": grid["community"],
+        },
+    )
+    return await insert_row(
+        Household,
+        {
+            "building": building["id"],
+            "room": room,
+            "grid": grid["id"],
+            "community": grid["community"],
+        },
+    )
+
+
+async def make_work_item(
+    community: dict[str, Any], access_entry: dict[str, Any], title: str = "高龄津贴申领初审"
+) -> dict[str, Any]:
+    from tables.work import WorkItem
+
+    return await insert_row(
+        WorkItem, {"access_entry": access_entry["id"], "community": community["id"], "title": title}
+    )
+
+
+async def make_indicator(
+    name: str,
+    weight: float = 1.0,
+    kind: str = "scored",
+    metric: str | None = None,
+    max_score: float = 100.0,
+) -> dict[str, Any]:
+    from tables.assessment import Indicator
+
+    return await insert_row(
+        Indicator,
+        {"name": name, "weight": weight, "kind": kind, "metric": metric, "max_score": max_score},
+    )

@@ -1,0 +1,1 @@
+"""Two-way assessment (双向考核): indicators, scores given by people, the composite formula."""

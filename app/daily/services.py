@@ -1,0 +1,200 @@
+"""Rules of daily grid work: who may check in or write a diary entry, and what counts.
+
+A check-in counts only inside the grid's boundary and at most once per staff member, grid
+and local day (TIMEZONE). Outside and repeated check-ins are kept as evidence, not counted.
+The partial unique index `check_in_counted_once` is the database's guarantee of "once".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from shapely.geometry import Point
+
+from app.crud import changes_of, create_with, get_row, insert_row, update_with
+from app.daily.schemas import CheckInCreate, CheckInUpdate, DiaryEntryCreate, DiaryEntryUpdate
+from app.db import write_transaction
+from app.errors import Forbidden, ValidationFailed
+from app.geo import check_point, contains_point, parse_polygon
+from app.settings import settings
+from app.validation import check_choice, check_text
+from tables.areas import ResponsibilityGrid
+from tables.choices import DiaryCategory
+from tables.daily import CheckIn, DiaryEntry
+from tables.people import GridAssignment, StaffMember
+from tables.places import Household
+from tables.work import WorkItem
+
+# Phones and servers disagree by a little; more than this is a made-up time.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+# Where and when a check-in happened is evidence: it is never edited, only checked in again.
+CHECK_IN_EVIDENCE = ("staff", "grid", "at", "latitude", "longitude")
+
+
+def local_date_of(moment: dt.datetime) -> dt.date:
+    """The calendar day of `moment` in the deployment's time zone (settings.timezone)."""
+    return moment.astimezone(settings.timezone).date()
+
+
+def local_today() -> dt.date:
+    """Today in the deployment's time zone."""
+    return local_date_of(dt.datetime.now(dt.UTC))
+
+
+async def require_grid_worker(staff_id: Any, grid_id: Any) -> dict[str, Any]:
+    """The grid, when `staff_id` is an active staff member assigned to it; else Forbidden."""
+    staff = await get_row(StaffMember, staff_id, field="staff")
+    if not staff["active"]:
+        raise Forbidden(f"{staff['name']} is no longer active", field="staff")
+    grid = await get_row(ResponsibilityGrid, grid_id, field="grid")
+    assigned = (
+        await GridAssignment.exists()
+        .where((GridAssignment.staff == staff["id"]) & (GridAssignment.grid == grid["id"]))
+        .run()
+    )
+    if not assigned:
+        raise Forbidden(f"{staff['name']} is not assigned to grid {grid['code']}", field="grid")
+    return grid
+
+
+def _changed(values: dict[str, Any], current: dict[str, Any] | None, *names: str) -> bool:
+    """True on create, or when an update touches one of `names`."""
+    return current is None or any(values.get(name) != current.get(name) for name in names)
+
+
+def _check_in_moment(at: dt.datetime | None) -> dt.datetime:
+    now = dt.datetime.now(dt.UTC)
+    if at is None:
+        return now
+    if at.tzinfo is None:
+        raise ValidationFailed("must carry a time zone offset", field="at")
+    if at > now + CLOCK_SKEW:
+        raise ValidationFailed("a check-in cannot be in the future", field="at")
+    return at
+
+
+def _check_in_point(longitude: Any, latitude: Any) -> Point:
+    # One coordinate at a time, so the refusal names the wrong one.
+    check_point(longitude, 0.0, field="longitude")
+    return check_point(longitude, latitude, field="latitude")
+
+
+async def clean_check_in(values: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
+    """Validate a check-in and derive community, local date and the inside-grid flag.
+
+    `counted` comes back True for every inside check-in: whether it is the first of the day
+    is decided by the database when it is written (see `check_in`).
+    """
+    if current is not None:
+        for name in CHECK_IN_EVIDENCE:
+            if values.get(name) != current[name]:
+                raise ValidationFailed("cannot change after checking in", field=name)
+        return {**current, "note": values.get("note") or "", "photo": values.get("photo") or ""}
+    grid = await require_grid_worker(values.get("staff"), values.get("grid"))
+    at = _check_in_moment(values.get("at"))
+    point = _check_in_point(values.get("longitude"), values.get("latitude"))
+    inside = grid["boundary"] is not None and contains_point(parse_polygon(grid["boundary"]), point)
+    return {
+        "staff": values["staff"],
+        "grid": grid["id"],
+        "community": grid["community"],
+        "at": at,
+        "local_date": local_date_of(at),
+        "latitude": point.y,
+        "longitude": point.x,
+        "inside_grid": inside,
+        "counted": inside,
+        "note": values.get("note") or "",
+        "photo": values.get("photo") or "",
+    }
+
+
+async def check_in(data: CheckInCreate, actor_id: int | None = None) -> dict[str, Any]:
+    """Record a check-in; it counts when inside the grid and the first counted one that day."""
+    async with write_transaction(actor_id):
+        values = await clean_check_in(changes_of(data), None)
+        if values["counted"]:
+            # The partial unique index check_in_counted_once is the only unique index besides
+            # the key, so DO NOTHING means "someone already counted today" — even when that
+            # someone is a concurrent request still committing.
+            rows = (
+                await CheckIn.insert(CheckIn(**values))
+                .on_conflict(action="DO NOTHING")
+                .returning(*CheckIn.all_columns())
+                .run()
+            )
+            if rows:
+                return rows[0]
+            values["counted"] = False
+        return await insert_row(CheckIn, values)
+
+
+async def update_check_in(
+    check_in_id: int, data: CheckInUpdate, actor_id: int | None = None
+) -> dict[str, Any]:
+    """Change the note or photo of a check-in (nothing else may change)."""
+    return await update_with(CheckIn, clean_check_in, check_in_id, changes_of(data), actor_id)
+
+
+async def counted_check_in_days(staff_id: int, start: dt.date, end: dt.date) -> set[dt.date]:
+    """Local days in [start, end] on which the staff member has a counted check-in."""
+    rows = (
+        await CheckIn.select(CheckIn.local_date)
+        .distinct()
+        .where(
+            (CheckIn.staff == staff_id)
+            & (CheckIn.counted.eq(True))
+            & (CheckIn.local_date >= start)
+            & (CheckIn.local_date <= end)
+        )
+        .run()
+    )
+    return {row["local_date"] for row in rows}
+
+
+async def clean_diary_entry(
+    values: dict[str, Any], current: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Validate a diary entry against its grid and derive its community."""
+    if _changed(values, current, "staff", "grid"):
+        grid = await require_grid_worker(values.get("staff"), values.get("grid"))
+    else:
+        grid = await get_row(ResponsibilityGrid, values["grid"], field="grid")
+    content = check_text(values.get("content") or "", "content")
+    category = check_choice(
+        values.get("category") or DiaryCategory.visit, DiaryCategory, "category"
+    )
+    if values.get("household") is not None:
+        household = await get_row(Household, values["household"], field="household")
+        if household["grid"] != grid["id"]:
+            raise ValidationFailed(f"household is not in grid {grid['code']}", field="household")
+    if values.get("work_item") is not None:
+        work_item = await get_row(WorkItem, values["work_item"], field="work_item")
+        if work_item["community"] != grid["community"]:
+            raise ValidationFailed("work item belongs to another community", field="work_item")
+    due = values.get("follow_up_due")
+    if due is not None and _changed(values, current, "follow_up_due") and due < local_today():
+        raise ValidationFailed("a follow-up cannot be due in the past", field="follow_up_due")
+    return {
+        "staff": values["staff"],
+        "grid": grid["id"],
+        "community": grid["community"],
+        "household": values.get("household"),
+        "category": category,
+        "content": content,
+        "follow_up_due": due,
+        "work_item": values.get("work_item"),
+    }
+
+
+async def create_diary_entry(data: DiaryEntryCreate, actor_id: int | None = None) -> dict[str, Any]:
+    """Write a diary entry (民情日记) for a grid the staff member works."""
+    return await create_with(DiaryEntry, clean_diary_entry, changes_of(data), actor_id)
+
+
+async def update_diary_entry(
+    entry_id: int, data: DiaryEntryUpdate, actor_id: int | None = None
+) -> dict[str, Any]:
+    """Change a diary entry; the whole entry is checked again."""
+    return await update_with(DiaryEntry, clean_diary_entry, entry_id, changes_of(data), actor_id)

@@ -1,0 +1,1 @@
+"""Residents' supervision of government work, units and cadres (社区监督)."""
