@@ -141,7 +141,7 @@ async def open_database_pool(state: TaskiqState) -> None:
     """Workers open the database pool on startup (in-process, the app's pool is reused)."""
     state.owns_database_pool = DB.pool is None
     if state.owns_database_pool:
-        await DB.start_connection_pool(max_size=settings.db_pool_max)
+        await DB.start_connection_pool(min_size=1, max_size=settings.db_pool_max)
 
 
 @broker.on_event(TaskiqEvents.WORKER_SHUTDOWN)

@@ -98,7 +98,7 @@ async def _run(args: argparse.Namespace) -> Any:
 async def _with_pool(args: argparse.Namespace) -> Any:
     from app.db import DB
 
-    await DB.start_connection_pool(max_size=4)
+    await DB.start_connection_pool(min_size=1, max_size=4)
     try:
         return await _run(args)
     finally:

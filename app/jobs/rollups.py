@@ -214,7 +214,7 @@ components AS (
     FROM period_scores GROUP BY kind, id, indicator, weight, max_score
 ),
 composite AS (
-    SELECT kind, id, round(100 * sum(weight * value / max_score) / sum(weight), 6) AS score
+    SELECT kind, id, 100 * sum(weight * value / max_score) / sum(weight) AS score
     FROM components WHERE value IS NOT NULL
     GROUP BY kind, id
 ),
@@ -248,9 +248,8 @@ upserted AS (
         top_down_score, bottom_up_score, average_score, sample_size, composite_score, rank,
         subsidy_grade, computed_at)
     SELECT kind, id, parent_kind, parent_id, $1::text, $2::date,
-           round(check_in_rate, 6)::float8, round(on_time_rate, 6)::float8,
-           round(response_rate, 6)::float8, round(response_hours, 4)::float8,
-           round(top_down, 6)::float8, round(bottom_up, 6)::float8, round(average, 6)::float8,
+           check_in_rate::float8, on_time_rate::float8, response_rate::float8,
+           response_hours::float8, top_down::float8, bottom_up::float8, average::float8,
            sample_size, composite::float8, rank, subsidy_grade, $7::timestamptz
     FROM final
     ON CONFLICT (target_kind, target_id, period_kind, period_start) DO UPDATE SET

@@ -199,3 +199,13 @@ class WebhookReceiver:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)
+
+
+async def clear_of_midnight(margin: dt.timedelta = dt.timedelta(minutes=1)) -> None:
+    """Wait out the last minute before local midnight, so "today" cannot change mid-test."""
+    import asyncio
+
+    now = dt.datetime.now(SHANGHAI)
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), SHANGHAI)
+    if midnight - now < margin:
+        await asyncio.sleep((midnight - now).total_seconds() + 1)

@@ -20,6 +20,7 @@ from tables.jobs import JobSchedule, RestDay, WebhookDelivery, WebhookEndpoint
 from tables.people import StaffMember
 from tables.system import Reminder
 from tests.jobs.support import (
+    clear_of_midnight,
     local,
     make_check_in,
     make_leave,
@@ -209,6 +210,7 @@ async def test_the_task_on_the_in_memory_broker_reminds_for_the_day_it_was_fired
     broker: InMemoryBroker,
 ) -> None:
     w = await world()
+    await clear_of_midnight()
     fired = dt.datetime.now(dt.UTC).isoformat()
     await check_in_reminders.kiq(at="10:00", fired_at=fired)
     await check_in_reminders.kiq(at="10:00", fired_at=fired)  # a second scheduler firing
