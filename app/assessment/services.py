@@ -36,12 +36,14 @@ from tables.people import StaffMember
 from tables.work import Department
 
 # Lower number = higher level. Departments and streets stand side by side above communities.
+# Departments steer streets, streets steer communities, and so on down; rating upwards is
+# bottom-up (streets rate departments, communities rate streets and departments).
 LEVEL: dict[str, int] = {
     TargetKind.department: 0,
-    TargetKind.street: 0,
-    TargetKind.community: 1,
-    TargetKind.grid: 2,
-    TargetKind.staff: 3,
+    TargetKind.street: 1,
+    TargetKind.community: 2,
+    TargetKind.grid: 3,
+    TargetKind.staff: 4,
 }
 PARTY_TABLES: dict[str, type[Table]] = {
     TargetKind.department: Department,

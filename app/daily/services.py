@@ -12,12 +12,12 @@ from typing import Any
 
 from shapely.geometry import Point
 
+from app.clock import local_date_of, local_today, utc_now
 from app.crud import changes_of, create_with, get_row, insert_row, update_with
 from app.daily.schemas import CheckInCreate, CheckInUpdate, DiaryEntryCreate, DiaryEntryUpdate
 from app.db import write_transaction
 from app.errors import Forbidden, ValidationFailed
 from app.geo import check_point, contains_point, parse_polygon
-from app.settings import settings
 from app.validation import check_choice, check_text
 from tables.areas import ResponsibilityGrid
 from tables.choices import DiaryCategory
@@ -30,16 +30,6 @@ from tables.work import WorkItem
 CLOCK_SKEW = dt.timedelta(minutes=5)
 # Where and when a check-in happened is evidence: it is never edited, only checked in again.
 CHECK_IN_EVIDENCE = ("staff", "grid", "at", "latitude", "longitude")
-
-
-def local_date_of(moment: dt.datetime) -> dt.date:
-    """The calendar day of `moment` in the deployment's time zone (settings.timezone)."""
-    return moment.astimezone(settings.timezone).date()
-
-
-def local_today() -> dt.date:
-    """Today in the deployment's time zone."""
-    return local_date_of(dt.datetime.now(dt.UTC))
 
 
 async def require_grid_worker(staff_id: Any, grid_id: Any) -> dict[str, Any]:
@@ -64,7 +54,7 @@ def _changed(values: dict[str, Any], current: dict[str, Any] | None, *names: str
 
 
 def _check_in_moment(at: dt.datetime | None) -> dt.datetime:
-    now = dt.datetime.now(dt.UTC)
+    now = utc_now()
     if at is None:
         return now
     if at.tzinfo is None:

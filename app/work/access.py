@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from app.clock import utc_now
 from app.crud import (
     changes_of,
     create_with,
@@ -22,7 +23,6 @@ from app.crud import (
 from app.db import write_transaction
 from app.errors import AccessRefused, Conflict, InvalidTransition, ValidationFailed
 from app.validation import check_choice, check_text
-from app.work.common import utc_now
 from app.work.schemas import (
     AccessListEntryCreate,
     AccessListEntryUpdate,

@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from app.clock import local_today, utc_now
 from app.crud import changes_of, get_row, get_row_for_update, insert_row, update_row, update_with
 from app.db import outside_transaction, write_transaction
 from app.errors import AccessRefused, Conflict, InvalidTransition, ValidationFailed
 from app.settings import settings
 from app.validation import check_choice, check_text
 from app.work.access import check_access
-from app.work.common import local_today, utc_now
 from app.work.schemas import WorkItemCreate, WorkItemUpdate
 from tables.areas import Community, ResponsibilityGrid
 from tables.choices import WorkSource, WorkStatus

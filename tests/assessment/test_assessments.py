@@ -86,6 +86,8 @@ async def nothing_written() -> bool:
         ("community B1", "department", "bottom_up", "B"),
         ("staff wang", "community A1", "bottom_up", "A"),
         ("grid A1-1", "community A1", "bottom_up", "A"),
+        ("street A", "department", "bottom_up", "A"),
+        ("department", "street B", "top_down", "B"),
     ],
 )
 async def test_direction_and_street_are_derived(
@@ -107,7 +109,7 @@ async def test_direction_and_street_are_derived(
 
 @pytest.mark.parametrize(
     ("evaluator", "target"),
-    [("community A1", "community B1"), ("street A", "department"), ("street A", "street B")],
+    [("community A1", "community B1"), ("staff wang", "staff wang"), ("street A", "street B")],
 )
 async def test_same_level_is_refused(evaluator: str, target: str) -> None:
     w = await world()

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
+from app.clock import local_today
 from app.errors import AccessRefused, Conflict, InvalidTransition, NotFound, ValidationFailed
-from app.work.common import local_today
 from app.work.schemas import AccessListEntryCreate, AccessListEntryUpdate
 from app.work.services import (
     active_entries,

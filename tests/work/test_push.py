@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
+from app.clock import local_today
 from app.db import write_transaction
 from app.errors import AccessRefused, NotFound, ValidationFailed
-from app.work.common import local_today
 from app.work.schemas import WorkItemCreate
 from app.work.services import push_work_item, work_item_history
 from tables.people import StaffMember
