@@ -3,7 +3,7 @@
 The admin saves rows itself; these hooks run the same cleaners the API uses (so every rule
 holds with the same readable message), and route status changes to the services that own
 them (work-item transitions, access-list decisions). They run inside the transaction opened
-by `admin.write_guard.WriteGuard`, so a refusal undoes everything.
+by `admin.scope_guard.ScopeGuard`, so a refusal undoes everything.
 """
 
 from __future__ import annotations

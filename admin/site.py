@@ -9,7 +9,7 @@ from piccolo_admin.endpoints import TableConfig, create_admin
 from piccolo_api.crud.hooks import Hook
 
 from admin.hooks import access_entry_hooks, cleaner_hooks, read_only_hooks, work_item_hooks
-from admin.write_guard import WriteGuard
+from admin.scope_guard import ScopeGuard
 from app.areas import services as area_services
 from app.people import services as people_services
 from app.places import services as place_services
@@ -104,4 +104,4 @@ def build_admin() -> Any:
         production=settings.production,
         allowed_hosts=[],
     )
-    return WriteGuard(admin)
+    return ScopeGuard(admin)

@@ -10,7 +10,7 @@ from piccolo.columns import Column
 from piccolo.table import Table
 
 from app.db import write_transaction
-from app.errors import Conflict, NotFound, ValidationFailed
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 
 async def get_row(table: type[Table], row_id: Any, field: str = "id") -> dict[str, Any]:
@@ -99,11 +99,28 @@ async def update_with(
 
 
 async def get_row_for_update(table: type[Table], row_id: Any) -> dict[str, Any]:
-    """The row locked until the transaction ends (SELECT … FOR UPDATE), or NotFound."""
-    rows = await table.select().where(table._meta.primary_key == row_id).lock_rows("UPDATE").run()
-    if not rows:
-        raise NotFound(f"{table._meta.tablename} {row_id} does not exist", field="id")
-    return rows[0]
+    """The row locked until the transaction ends (SELECT … FOR UPDATE), or NotFound/Forbidden."""
+    return await lock_row(table, row_id)
+
+
+async def lock_row(
+    table: type[Table], row_id: Any, field: str = "id", strength: str = "UPDATE"
+) -> dict[str, Any]:
+    """The row locked FOR `strength`; Forbidden when the scope may read but not change it.
+
+    Under row-level security a lock needs the right to update the row, so a row that is
+    visible but cannot be locked is outside what this login may change.
+    """
+    primary_key = table._meta.primary_key
+    rows = await table.select().where(primary_key == row_id).lock_rows(strength).run()  # type: ignore[arg-type]
+    if rows:
+        return rows[0]
+    if await table.exists().where(primary_key == row_id).run():
+        raise Forbidden(
+            f"{table._meta.tablename} {row_id} is outside what your role and scope may change",
+            field=field,
+        )
+    raise NotFound(f"{table._meta.tablename} {row_id} does not exist", field=field)
 
 
 async def ensure_unique(

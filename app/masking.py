@@ -44,11 +44,19 @@ def mask_contact(value: str | None) -> str | None:
     return mask_phone(text)
 
 
+def mask_name(value: str | None) -> str | None:
+    """张三丰 -> 张**: the family name stays, so staff can still address a letter."""
+    if not value:
+        return value
+    return value[0] + STAR * max(len(value) - 1, 1)
+
+
 MASKERS: dict[str, Callable[[str | None], str | None]] = {
     "id_number": mask_id_number,
     "phone": mask_phone,
     "contact_phone": mask_phone,
     "raised_by_contact": mask_contact,
+    "raised_by_name": mask_name,
 }
 PERSONAL_FIELDS: tuple[str, ...] = tuple(MASKERS)
 

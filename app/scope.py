@@ -132,9 +132,9 @@ async def scoped_transaction(scope: Scope) -> AsyncIterator[PostgresTransaction]
     Nested use joins the outer transaction (its scope stays in force).
     """
     async with write_transaction(scope.user_id) as transaction:
-        connection = transaction.connection
-        for name, value in scope.settings().items():
-            await connection.execute("SELECT set_config($1, $2, true)", name, value)
+        settings = scope.settings()
+        calls = ", ".join(f"set_config('{name}', ${i}, true)" for i, name in enumerate(settings, 1))
+        await transaction.connection.execute(f"SELECT {calls}", *settings.values())
         if not scope.is_superuser:
-            await connection.execute(f"SET LOCAL ROLE {APP_ROLE}")
+            await transaction.connection.execute(f"SET LOCAL ROLE {APP_ROLE}")
         yield transaction

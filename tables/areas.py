@@ -10,6 +10,7 @@ from piccolo.columns import (
     Varchar,
 )
 from piccolo.columns.base import OnDelete
+from piccolo.columns.readable import Readable
 from piccolo.constraints import Check
 from piccolo.table import Table
 
@@ -19,6 +20,10 @@ BOUNDARY_HELP = "边界 Boundary: GeoJSON Polygon in WGS84 (lon, lat), closed ri
 
 
 class District(Table, help_text="区 District: top of one deployment"):
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s %s", columns=[cls.code, cls.name])
+
     code = Varchar(6, unique=True, help_text="6-digit GB/T 2260 division code 行政区划代码")
     name = Varchar(100, help_text="名称 Name")
     boundary = JSONB(null=True, default=None, help_text=BOUNDARY_HELP)
@@ -27,6 +32,10 @@ class District(Table, help_text="区 District: top of one deployment"):
 
 
 class Street(Table, help_text="街道 Street: primary grid, steered by street officials"):
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s %s", columns=[cls.code, cls.name])
+
     code = Varchar(
         9, unique=True, help_text="9 digits: district code + 3-digit GB/T 10114 street code"
     )
@@ -40,6 +49,10 @@ class Street(Table, help_text="街道 Street: primary grid, steered by street of
 
 
 class Community(Table, help_text="社区 Community: secondary grid, neighbourhood committee"):
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s %s", columns=[cls.code, cls.name])
+
     code = Varchar(12, unique=True, help_text="12 digits: street code + 3-digit community code")
     name = Varchar(100, help_text="名称 Name")
     street = ForeignKey(
@@ -53,6 +66,10 @@ class Community(Table, help_text="社区 Community: secondary grid, neighbourhoo
 class ResponsibilityGrid(
     Table, help_text="责任网格 Responsibility grid: 250–500 households or one large organisation"
 ):
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s %s", columns=[cls.code, cls.name])
+
     code = Varchar(
         15, unique=True, help_text="15 digits: community code + 3-digit sequence 网格编码"
     )

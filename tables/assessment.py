@@ -3,6 +3,7 @@
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import Date, Float, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
+from piccolo.columns.readable import Readable
 from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 
@@ -17,6 +18,10 @@ from tables.choices import (
 
 
 class Indicator(Table, help_text="考核指标 Indicator: weight, measured or scored by people"):
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
+
     name = Varchar(100, unique=True, help_text="名称 Name")
     weight = Float(help_text="权重 Weight (weights of active indicators are normalised)")
     kind = Varchar(16, choices=IndicatorKind, help_text="类型 measured 实测 / scored 评分")

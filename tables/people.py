@@ -3,6 +3,7 @@
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import Boolean, Date, ForeignKey, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
+from piccolo.columns.readable import Readable
 from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 
@@ -11,6 +12,10 @@ from tables.choices import AssignmentKind, StaffRole
 
 
 class StaffMember(Table, help_text="工作人员 Staff member: a login with a role and a scope"):
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
+
     user = ForeignKey(
         BaseUser, null=False, unique=True, help_text="登录账号 Login", on_delete=OnDelete.restrict
     )

@@ -10,6 +10,7 @@ from piccolo.columns import (
     Varchar,
 )
 from piccolo.columns.base import OnDelete
+from piccolo.columns.readable import Readable
 from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 
@@ -18,6 +19,10 @@ from tables.choices import BuildingKind, FacilityKind, OrganisationKind
 
 
 class Building(Table, help_text="楼栋 Building: residential or commercial, located in one grid"):
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s %s", columns=[cls.code, cls.address])
+
     code = Varchar(32, unique=True, help_text="楼栋编码 Building code (grid code + sequence)")
     address = Varchar(200, help_text="地址 Address")
     kind = Varchar(
@@ -43,6 +48,10 @@ class Building(Table, help_text="楼栋 Building: residential or commercial, loc
 
 
 class Facility(Table, help_text="设施 Facility: roads, stations, venues … in one grid"):
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
+
     name = Varchar(100, help_text="名称 Name")
     kind = Varchar(32, choices=FacilityKind, default=FacilityKind.other, help_text="类型 Kind")
     longitude = Float(help_text="经度 Longitude (WGS84)")
@@ -64,6 +73,10 @@ class Facility(Table, help_text="设施 Facility: roads, stations, venues … in
 
 
 class Organisation(Table, help_text="单位 Resident unit: market, school, hospital, enterprise …"):
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
+
     name = Varchar(200, help_text="名称 Name")
     kind = Varchar(
         32, choices=OrganisationKind, default=OrganisationKind.enterprise, help_text="类型 Kind"
@@ -97,6 +110,10 @@ class Organisation(Table, help_text="单位 Resident unit: market, school, hospi
 
 
 class Household(Table, help_text="住户 Household: a dwelling in a building"):
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.room])
+
     building = ForeignKey(
         Building, null=False, index=True, help_text="楼栋 Building", on_delete=OnDelete.restrict
     )
@@ -125,6 +142,10 @@ class Household(Table, help_text="住户 Household: a dwelling in a building"):
 
 
 class Resident(Table, help_text="居民 Resident: personal data, masked unless the role needs it"):
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
+
     household = ForeignKey(
         Household, null=False, index=True, help_text="住户 Household", on_delete=OnDelete.restrict
     )

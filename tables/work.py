@@ -3,6 +3,7 @@
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import Boolean, Date, ForeignKey, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
+from piccolo.columns.readable import Readable
 from piccolo.constraints import Check
 from piccolo.table import Table
 
@@ -12,6 +13,10 @@ from tables.people import StaffMember
 
 
 class Department(Table, help_text="职能部门 Functional department and its line 条线"):
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
+
     name = Varchar(100, unique=True, help_text="名称 Name")
     line = Varchar(50, help_text="条线 Line, e.g. 民政 civil affairs")
 
@@ -19,6 +24,10 @@ class Department(Table, help_text="职能部门 Functional department and its li
 class AccessListEntry(
     Table, help_text="准入清单 Access-list entry: a work item departments may push to communities"
 ):
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.name])
+
     street = ForeignKey(
         Street,
         null=False,
@@ -91,6 +100,10 @@ class AccessRefusal(Table, help_text="准入拒绝 Every refused push: departmen
 class WorkItem(
     Table, help_text="工作事项 Work item that entered a community, tracked to completion"
 ):
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.title])
+
     access_entry = ForeignKey(
         AccessListEntry,
         null=False,

@@ -51,3 +51,18 @@ async def test_overlapping_leave_is_refused_even_bypassing_services() -> None:
             Leave, {**first, "starts_on": dt.date(2026, 11, 7), "ends_on": dt.date(2026, 11, 9)}
         )
     assert await Leave.count() == 2
+
+
+async def test_audit_log_cannot_be_changed_even_by_the_owner() -> None:
+    from app.errors import Forbidden
+    from tables.system import AuditLog
+
+    await area_tree()
+    count = await AuditLog.count()
+    with pytest.raises(Forbidden):
+        async with write_transaction():
+            await AuditLog.update({AuditLog.action: "DELETE"}, force=True).run()
+    with pytest.raises(Forbidden):
+        async with write_transaction():
+            await AuditLog.delete(force=True).run()
+    assert await AuditLog.count() == count

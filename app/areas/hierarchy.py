@@ -15,7 +15,8 @@ from shapely.geometry import Polygon
 
 import tables.piccolo_app  # noqa: F401  (registers every table whose foreign keys refer to areas)
 from app.areas.rules import check_code, grid_code
-from app.errors import Conflict, NotFound, ValidationFailed
+from app.crud import lock_row
+from app.errors import Conflict, ValidationFailed
 from app.geo import lies_within, overlaps, parse_polygon
 from app.validation import check_text
 from tables.areas import Community, District, ResponsibilityGrid, Street
@@ -60,16 +61,9 @@ async def lock_parent(parent_level: str, parent_id: Any) -> Row:
     """The parent row, locked until commit so siblings are checked and numbered one at a time."""
     if parent_id is None:
         raise ValidationFailed(f"a {parent_level} is required", field=parent_level)
-    table = TABLES[parent_level]
-    rows = (
-        await table.select()
-        .where(table._meta.primary_key == parent_id)
-        .lock_rows("NO KEY UPDATE")
-        .run()
+    return await lock_row(
+        TABLES[parent_level], parent_id, field=parent_level, strength="NO KEY UPDATE"
     )
-    if not rows:
-        raise NotFound(f"{parent_level} {parent_id} does not exist", field=parent_level)
-    return rows[0]
 
 
 async def max_grid_sequence(community_id: int) -> int:

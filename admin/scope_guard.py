@@ -1,0 +1,122 @@
+"""Every admin API request runs in its user's database scope, writes are atomic and audited.
+
+piccolo-admin serves every table to every admin user and its validators cannot filter list
+views per user. Wrapping its ASGI app puts each `/api/` request inside `scoped_transaction`,
+so PostgreSQL's row-level security filters list, count, detail, CSV export, `/ids/` search,
+update and delete alike — also for requests crafted by hand. Writes share that transaction
+with the hooks (domain cleaners), a refused rule becomes a readable 4xx, and the response is
+held back until the transaction has committed. Personal data leaves masked where the scope
+may not see it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from http.cookies import SimpleCookie
+from typing import Any
+
+from piccolo_api.session_auth.tables import SessionsBase
+
+from app.errors import DomainError
+from app.personal_data import PERSONAL_TABLES, protect_rows
+from app.scope import Scope, scope_for_user, scoped_transaction
+
+SESSION_COOKIE = "id"
+TABLE_PATH = re.compile(r"/api/tables/(?P<table>\w+)/(?:(?P<row>\d+)/)?$")
+
+
+class _RollBack(Exception):
+    """The wrapped app answered with an error: undo whatever it wrote."""
+
+
+async def actor_of(scope: dict[str, Any]) -> int | None:
+    """The user id behind the admin session cookie of this request, if any."""
+    cookies: SimpleCookie = SimpleCookie()
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            cookies.load(value.decode("latin-1"))
+    morsel = cookies.get(SESSION_COOKIE)
+    return await SessionsBase.get_user_id(morsel.value) if morsel else None
+
+
+def domain_error_body(exc: DomainError) -> bytes:
+    problem = exc.to_problem()
+    # The admin front end shows `db_error` to the user.
+    label = f"{exc.field}: " if exc.field else ""
+    problem["db_error"] = f"{label}{exc.detail}"
+    return json.dumps(problem, ensure_ascii=False).encode()
+
+
+class ScopeGuard:
+    """ASGI wrapper: scope + transaction + domain errors + masking around the admin API."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or "/api/" not in scope.get("path", ""):
+            await self.app(scope, receive, send)
+            return
+        grid_scope = await scope_for_user(await actor_of(scope))
+        held: list[dict[str, Any]] = []
+
+        async def hold(message: dict[str, Any]) -> None:
+            held.append(message)
+
+        try:
+            async with scoped_transaction(grid_scope):
+                await self.app(scope, receive, hold)
+                if held and held[0].get("status", 200) >= 400:
+                    raise _RollBack
+        except _RollBack:
+            pass
+        except DomainError as exc:
+            await send_body(
+                send, exc.status, domain_error_body(exc), [(b"content-type", b"application/json")]
+            )
+            return
+        if scope.get("method") == "GET":
+            held = await masked(scope["path"], held, grid_scope)
+        for message in held:
+            await send(message)
+
+
+async def masked(path: str, held: list[dict[str, Any]], grid_scope: Scope) -> list[dict[str, Any]]:
+    """The held response with personal columns masked for `grid_scope` (JSON table reads only)."""
+    match = TABLE_PATH.search(path)
+    if (
+        not match
+        or match["table"] not in PERSONAL_TABLES
+        or not held
+        or held[0].get("status") != 200
+    ):
+        return held
+    body = b"".join(m.get("body", b"") for m in held[1:])
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return held
+    if isinstance(data, dict) and isinstance(data.get("rows"), list):
+        data["rows"] = await protect_rows(match["table"], data["rows"], grid_scope)
+    elif isinstance(data, dict) and match["row"]:
+        data = (await protect_rows(match["table"], [data], grid_scope))[0]
+    else:
+        return held
+    new_body = json.dumps(data, ensure_ascii=False, default=str).encode()
+    headers = [(k, v) for k, v in held[0].get("headers", []) if k.lower() != b"content-length"]
+    headers.append((b"content-length", str(len(new_body)).encode()))
+    return [{**held[0], "headers": headers}, {"type": "http.response.body", "body": new_body}]
+
+
+async def send_body(
+    send: Any, status: int, body: bytes, headers: list[tuple[bytes, bytes]]
+) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [*headers, (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
