@@ -44,14 +44,19 @@ def parse_time_of_day(value: Any, field: str = "at_time") -> dt.time:
     return value
 
 
-async def fetch(sql: str, *args: Any, lock: str | None = None) -> list[asyncpg.Record]:
+async def fetch(
+    sql: str, *args: Any, lock: str | None = None, options: dict[str, str] | None = None
+) -> list[asyncpg.Record]:
     """Run one statement in its own transaction and return its rows.
 
     With `lock`, the transaction first takes the advisory lock of that name, so two runs of
-    the same job and key wait for each other instead of racing.
+    the same job and key wait for each other instead of racing. `options` are planner
+    settings for this transaction only (SET LOCAL).
     """
     async with write_transaction() as transaction:
         connection = transaction.connection
+        for name, value in (options or {}).items():
+            await connection.execute("SELECT set_config($1, $2, true)", name, value)
         if lock is not None:
             await connection.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", lock)
         return list(await connection.fetch(sql, *args))
