@@ -8,7 +8,9 @@ from typing import Any
 from piccolo_admin.endpoints import TableConfig, create_admin
 from piccolo_api.crud.hooks import Hook
 
+from admin.forms import FORMS
 from admin.hooks import access_entry_hooks, cleaner_hooks, read_only_hooks, work_item_hooks
+from admin.links import SIDEBAR_LINKS
 from admin.scope_guard import ScopeGuard
 from app.areas import services as area_services
 from app.people import services as people_services
@@ -101,6 +103,8 @@ def build_admin() -> Any:
         tables=table_configs(),
         site_name="人民网格 People's Grid",
         default_language_code="zh-cn",
+        forms=FORMS,
+        sidebar_links=SIDEBAR_LINKS,
         production=settings.production,
         allowed_hosts=[],
     )

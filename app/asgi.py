@@ -12,8 +12,8 @@ from litestar.types import Receive, Scope, Send
 
 from admin.site import build_admin
 from app.db import DB
+from app.routes import ROUTE_HANDLERS
 from app.settings import settings
-from app.system.health import health
 from app.system.problems import EXCEPTION_HANDLERS
 
 
@@ -45,7 +45,7 @@ async def database_pool(app: Litestar) -> AsyncIterator[None]:
 
 def create_app() -> Litestar:
     return Litestar(
-        route_handlers=[index, health, admin],
+        route_handlers=[index, admin, *ROUTE_HANDLERS],
         lifespan=[database_pool],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(

@@ -1,0 +1,7 @@
+"""Forms for the daily actions (FormConfig), one module per domain; FORMS collects them all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+FORMS: list[Any] = []

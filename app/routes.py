@@ -1,0 +1,14 @@
+"""Every route handler of the web app, gathered in one list that app/asgi.py mounts.
+
+Each feature adds its Router (or handlers) here: one import and one list entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.system.health import health
+
+ROUTE_HANDLERS: list[Any] = [
+    health,
+]
