@@ -15,8 +15,10 @@ from piccolo_api.crud.hooks import Hook, HookType
 from starlette.requests import Request
 
 from app.crud import Cleaner, get_row_for_update
+from app.daily.services import clean_check_in
 from app.errors import Forbidden
 from app.work import services as work
+from tables.daily import CheckIn
 from tables.work import AccessListEntry, WorkItem
 
 Row = dict[str, Any]
@@ -116,3 +118,15 @@ def work_item_hooks() -> list[Hook]:
         return cleaned
 
     return [Hook(HookType.pre_save, pre_save), Hook(HookType.pre_patch, pre_patch)]
+
+
+def check_in_hooks() -> list[Hook]:
+    """A check-in is made by its worker through the form (where and when are evidence)."""
+
+    async def pre_save(row: Table) -> Table:
+        raise Forbidden(
+            "check-ins are made by the grid worker with the form 「签到 Check in now」",
+            field="staff",
+        )
+
+    return [Hook(HookType.pre_save, pre_save), *cleaner_hooks(CheckIn, clean_check_in)[1:]]

@@ -9,15 +9,24 @@ from piccolo_admin.endpoints import TableConfig, create_admin
 from piccolo_api.crud.hooks import Hook
 
 from admin.forms import FORMS
-from admin.hooks import access_entry_hooks, cleaner_hooks, read_only_hooks, work_item_hooks
+from admin.hooks import (
+    access_entry_hooks,
+    check_in_hooks,
+    cleaner_hooks,
+    read_only_hooks,
+    work_item_hooks,
+)
 from admin.links import SIDEBAR_LINKS
 from admin.scope_guard import ScopeGuard
 from app.areas import services as area_services
+from app.assessment import services as assessment_services
+from app.daily import services as daily_services
 from app.people import services as people_services
 from app.places import services as place_services
 from app.settings import settings
+from app.supervision import services as supervision_services
 from app.work import services as work_services
-from tables import areas, assessment, daily, jobs, people, places, supervision, system, work
+from tables import areas, assessment, daily, jobs, people, places, supervision, system, tokens, work
 
 MENU: dict[str, list[Any]] = {
     "区域 Areas": [areas.District, areas.Street, areas.Community, areas.ResponsibilityGrid],
@@ -51,11 +60,12 @@ MENU: dict[str, list[Any]] = {
         jobs.WebhookEndpoint,
         jobs.WebhookDelivery,
     ],
-    "系统 System": [system.Reminder, system.AuditLog],
+    "系统 System": [system.Reminder, system.AuditLog, tokens.ApiToken],
 }
 
 
 SYSTEM_RECORD = "这是系统自动生成的记录，不能在后台修改 This record is written by the system and cannot be edited"
+TOKEN_RECORD = "请使用表单「创建 API 令牌」或「吊销 API 令牌」 Use the forms to create or revoke API tokens"
 
 
 def table_hooks() -> dict[Any, list[Hook]]:
@@ -76,6 +86,20 @@ def table_hooks() -> dict[Any, list[Hook]]:
         ),
         people.Leave: cleaner_hooks(people.Leave, people_services.clean_leave),
         work.Department: cleaner_hooks(work.Department, work_services.clean_department),
+        daily.CheckIn: check_in_hooks(),
+        daily.DiaryEntry: cleaner_hooks(daily.DiaryEntry, daily_services.clean_diary_entry),
+        supervision.SupervisionRecord: cleaner_hooks(
+            supervision.SupervisionRecord, supervision_services.clean_supervision_record
+        ),
+        assessment.Indicator: cleaner_hooks(
+            assessment.Indicator, assessment_services.clean_indicator
+        ),
+        assessment.Assessment: cleaner_hooks(
+            assessment.Assessment, assessment_services.clean_assessment
+        ),
+        assessment.AssessmentScore: cleaner_hooks(
+            assessment.AssessmentScore, assessment_services.clean_assessment_score
+        ),
         work.AccessListEntry: access_entry_hooks(),
         work.WorkItem: work_item_hooks(),
         work.AccessRefusal: read_only_hooks(SYSTEM_RECORD),
@@ -83,6 +107,7 @@ def table_hooks() -> dict[Any, list[Hook]]:
         assessment.EvaluationRollup: read_only_hooks(SYSTEM_RECORD),
         system.AuditLog: read_only_hooks(SYSTEM_RECORD),
         jobs.WebhookDelivery: read_only_hooks(SYSTEM_RECORD),
+        tokens.ApiToken: read_only_hooks(TOKEN_RECORD),
     }
 
 

@@ -207,6 +207,17 @@ async def clean_scores(scores: Iterable[Any]) -> list[dict[str, Any]]:
     return [{"indicator": item["indicator"], "score": float(item["score"])} for item in items]
 
 
+async def clean_assessment_score(
+    values: dict[str, Any], current: dict[str, Any] | None
+) -> dict[str, Any]:
+    """One score row on its own (the admin edits scores one by one): same rules as a set."""
+    assessment = await get_row(Assessment, values.get("assessment"), field="assessment")
+    (score,) = await clean_scores(
+        [{"indicator": values.get("indicator"), "score": values.get("score")}]
+    )
+    return {"assessment": assessment["id"], **score}
+
+
 async def _replace_scores(assessment_id: int, scores: list[dict[str, Any]]) -> list[dict[str, Any]]:
     await AssessmentScore.delete().where(AssessmentScore.assessment == assessment_id).run()
     rows = [AssessmentScore(assessment=assessment_id, **score) for score in scores]

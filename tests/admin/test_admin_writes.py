@@ -262,3 +262,62 @@ async def test_admin_resident_with_a_mistyped_id_number_is_refused(
     assert refused.status_code == 422
     assert "id_number" in refused.json()["db_error"]
     assert await Resident.count() == 0
+
+
+async def test_admin_diary_and_supervision_rules_hold(client: httpx.AsyncClient) -> None:
+    from tables.daily import CheckIn, DiaryEntry
+    from tables.supervision import SupervisionRecord
+
+    tree = await area_tree()
+    worker = await make_staff("wg", community=tree.communities["A1"], grids=[tree.grids["A1-1"]])
+    await make_staff("sq", role="community_admin", community=tree.communities["A1"])
+    headers = await admin_login(client, "wg")
+    diary = {
+        "staff": worker["id"],
+        "grid": tree.grids["A1-1"]["id"],
+        "community": tree.communities["A1"]["id"],
+        "category": "visit",
+        "content": "走访独居老人",
+        "follow_up_due": "2020-01-01",
+    }
+    past = await client.post(f"{API}/diary_entry/", json=diary, headers=headers)
+    assert past.status_code == 422
+    assert "follow_up_due" in past.json()["db_error"]
+    assert await DiaryEntry.count() == 0
+    saved = await client.post(
+        f"{API}/diary_entry/", json={**diary, "follow_up_due": None}, headers=headers
+    )
+    assert saved.status_code == 201, saved.text
+    assert await DiaryEntry.count() == 1
+
+    check_in = {
+        "staff": worker["id"],
+        "grid": tree.grids["A1-1"]["id"],
+        "community": tree.communities["A1"]["id"],
+        "latitude": 30.905,
+        "longitude": 117.802,
+    }
+    refused = await client.post(f"{API}/check_in/", json=check_in, headers=headers)
+    assert refused.status_code == 403
+    assert await CheckIn.count() == 0
+
+    client.cookies.clear()
+    headers = await admin_login(client, "sq")
+    record = {
+        "kind": "government_work",
+        "subject": "区城管局",
+        "community": tree.communities["A1"]["id"],
+        "content": "垃圾清运不及时",
+        "status": "answered",
+        "answer": "",
+    }
+    created = await client.post(f"{API}/supervision_record/", json=record, headers=headers)
+    assert created.status_code == 201, created.text
+    stored = await SupervisionRecord.select().first()
+    assert stored["status"] == "received"  # a new record always starts as received
+    unanswered = await client.patch(
+        f"{API}/supervision_record/{stored['id']}/", json={"status": "answered"}, headers=headers
+    )
+    assert unanswered.status_code == 422
+    assert "answer" in unanswered.json()["db_error"]
+    assert (await SupervisionRecord.select().first())["status"] == "received"
