@@ -65,7 +65,9 @@ MENU: dict[str, list[Any]] = {
 
 
 SYSTEM_RECORD = "这是系统自动生成的记录，不能在后台修改 This record is written by the system and cannot be edited"
-TOKEN_RECORD = "请使用表单「创建 API 令牌」或「吊销 API 令牌」 Use the forms to create or revoke API tokens"
+TOKEN_RECORD = (
+    "请使用表单「创建 API 令牌」或「吊销 API 令牌」 Use the forms to create or revoke API tokens"
+)
 
 
 def table_hooks() -> dict[Any, list[Hook]]:
