@@ -6,7 +6,7 @@ STREAM_IDLE_TIMEOUT_MS) and a scheduler reading JobSchedule plus a Redis list so
 one-off schedules. Run N workers and exactly one scheduler:
 
     taskiq worker app.worker:broker app.jobs.tasks --workers 2
-    taskiq scheduler app.worker:scheduler app.jobs.tasks
+    taskiq scheduler app.worker:scheduler app.jobs.tasks --update-interval 30
 
 Without REDIS_URL (embedded `make run`, tests): the in-memory broker runs tasks inside the
 app process, and `app.jobs.lifespan.jobs_lifespan` runs the scheduler loop there too.
@@ -152,7 +152,7 @@ async def close_database_pool(state: TaskiqState) -> None:
 
 
 def build_scheduler(for_broker: AsyncBroker) -> TaskiqScheduler:
-    """The scheduler: JobSchedule rows (re-read every minute), plus a Redis list source for
+    """The scheduler: JobSchedule rows (re-read every update), plus a Redis list source for
     one-off schedules when Redis is configured."""
     sources: list[Any] = [DatabaseScheduleSource()]
     if settings.redis_url and not isinstance(for_broker, InMemoryBroker):

@@ -17,7 +17,7 @@ from app.settings import settings
 
 logger = logging.getLogger(__name__)
 
-SCHEDULE_UPDATE_INTERVAL = dt.timedelta(minutes=1)
+SCHEDULE_UPDATE_INTERVAL = dt.timedelta(seconds=30)
 
 
 async def run_scheduler_in_process(

@@ -1,9 +1,10 @@
 """When jobs run: schedules street officials edit, and the Taskiq schedule source reading them.
 
-The scheduler re-reads the schedule table every minute (its update interval), so a changed
-reminder time takes effect within a minute without restarting anything. A job with no
-district-wide row runs at its default time (reminders 10:00 and 15:00 in TIMEZONE); a street
-with reminder rows of its own uses only those. Rest days (RestDay) have no check-in duty.
+The scheduler re-reads the schedule table every 30 seconds (`--update-interval 30`, and the
+in-process loop), so a changed time takes effect within a minute without restarting anything.
+A job with no district-wide row runs at its default time (reminders 10:00 and 15:00 in
+TIMEZONE); a street with reminder rows of its own uses only those. Rest days (RestDay) have
+no check-in duty.
 """
 
 from __future__ import annotations

@@ -7,8 +7,10 @@ import asyncio
 import datetime as dt
 import json
 import time
+from typing import Any
 
 import pytest
+from taskiq import InMemoryBroker
 
 from app.errors import Conflict, ValidationFailed
 from app.jobs.notifiers import (
@@ -22,22 +24,22 @@ from app.jobs.notifiers import (
 )
 from app.jobs.reminders import send_check_in_reminders
 from app.jobs.schemas import WebhookEndpointCreate, WebhookEndpointUpdate
+from app.jobs.tasks import check_in_reminders
 from tables.jobs import WebhookDelivery, WebhookEndpoint
-from tests.jobs.support import WebhookReceiver, local, world
+from tests.jobs.support import WebhookReceiver, clear_of_midnight, local, world
 
 SECRET = "grid-webhook-secret-0123456789"
 DAY = dt.date(2026, 10, 12)
 
 
-async def endpoint(url: str, **extra: object) -> dict[str, object]:
+async def endpoint(url: str, **extra: Any) -> dict[str, Any]:
+    name = extra.pop("name", "短信网关")
     return await create_webhook_endpoint(
-        WebhookEndpointCreate(
-            name=str(extra.pop("name", "短信网关")), url=url, secret=SECRET, **extra
-        )  # type: ignore[arg-type]
+        WebhookEndpointCreate(name=name, url=url, secret=SECRET, **extra)
     )
 
 
-async def deliveries() -> list[dict[str, object]]:
+async def deliveries() -> list[dict[str, Any]]:
     return await WebhookDelivery.select().order_by(WebhookDelivery._meta.primary_key).run()
 
 
@@ -135,7 +137,7 @@ def test_signatures_fail_when_anything_is_changed() -> None:
 async def test_an_endpoint_never_shows_its_secret_and_keeps_it_when_not_given() -> None:
     created = await endpoint("https://sms.example.org/hook", events=["reminder.check_in"])
     assert "secret" not in created and created["events"] == ["reminder.check_in"]
-    updated = await update_webhook_endpoint(int(created["id"]), WebhookEndpointUpdate(active=False))  # type: ignore[call-overload]
+    updated = await update_webhook_endpoint(int(created["id"]), WebhookEndpointUpdate(active=False))
     assert "secret" not in updated and updated["active"] is False
     stored = await WebhookEndpoint.select(WebhookEndpoint.secret).first().run()
     assert stored is not None and stored["secret"] == SECRET
@@ -152,16 +154,16 @@ async def test_an_endpoint_never_shows_its_secret_and_keeps_it_when_not_given() 
     ],
 )
 async def test_a_bad_endpoint_is_refused_and_nothing_written(
-    change: dict[str, object], field: str
+    change: dict[str, Any], field: str
 ) -> None:
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "name": "网关",
         "url": "https://sms.example.org/hook",
         "secret": SECRET,
     }
     values.update(change)
     with pytest.raises(ValidationFailed) as exc:
-        await create_webhook_endpoint(WebhookEndpointCreate(**values))  # type: ignore[arg-type]
+        await create_webhook_endpoint(WebhookEndpointCreate(**values))
     assert exc.value.field == field
     assert await WebhookEndpoint.count().run() == 0
 
@@ -172,3 +174,16 @@ async def test_endpoint_names_are_unique() -> None:
         await endpoint("https://b.example.org/hook")
     assert exc.value.field == "name"
     assert await WebhookEndpoint.count().run() == 1
+
+
+async def test_a_reminder_task_sends_its_webhooks_on_the_in_memory_broker(
+    broker: InMemoryBroker, receiver: WebhookReceiver
+) -> None:
+    await world()
+    await endpoint(receiver.url)
+    await clear_of_midnight()
+    await check_in_reminders.kiq(at="10:00", fired_at=dt.datetime.now(dt.UTC).isoformat())
+    await broker.wait_all()
+    await broker.wait_all()  # the delivery task the round sent
+    assert len(receiver.requests) == 4
+    assert {row["status"] for row in await deliveries()} == {"delivered"}

@@ -22,6 +22,7 @@ import textwrap
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -201,6 +202,11 @@ async def pending(redis_url: str) -> int:
         return int(info["pending"])
 
 
+def kicker(task_name: str, broker: AsyncBroker) -> AsyncKicker[Any, Any]:
+    """Send a task by name, as the scheduler does."""
+    return AsyncKicker(task_name, broker, {})
+
+
 async def wait_until(
     condition: Callable[[], Awaitable[bool]], seconds: float, message: str
 ) -> None:
@@ -234,7 +240,7 @@ async def test_a_reminder_round_across_two_workers_reminds_each_person_once(
     at = fired.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%H:%M")
     # Eight sends of the same round: two schedulers, retries, an impatient official.
     for _ in range(8):
-        await AsyncKicker("grid.check_in_reminders", client_broker, {}).kiq(
+        await kicker("grid.check_in_reminders", client_broker).kiq(
             at=at, fired_at=fired.isoformat()
         )
 
@@ -281,7 +287,7 @@ async def test_a_worker_killed_mid_task_has_the_task_redelivered_and_finished_on
             "SELECT pg_advisory_lock(hashtextextended($1, 0))", rollup_lock("month", month)
         )
         workers = await start_workers(2)
-        await AsyncKicker("grid.rollup", client_broker, {}).kiq("month", month.isoformat())
+        await kicker("grid.rollup", client_broker).kiq("month", month.isoformat())
 
         def started() -> list[int]:
             return [

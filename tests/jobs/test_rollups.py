@@ -22,14 +22,13 @@ from app.jobs.rollups import (
     subsidy_report,
 )
 from app.jobs.schemas import RollupRun
-from app.jobs.tasks import daily_rollup, rollup
+from app.jobs.tasks import daily_rollup, monthly_rollup, rollup
 from tables.assessment import Assessment, AssessmentScore, EvaluationRollup
 from tables.jobs import RestDay, SubsidyGrade
 from tables.people import StaffMember
 from tests.factories import make_indicator, make_staff
 from tests.jobs.support import (
     World,
-    clear_of_midnight,
     local,
     make_check_in,
     make_leave,
@@ -401,11 +400,17 @@ async def test_the_subsidy_report_lists_community_workers_with_their_grades() ->
 async def test_the_rollup_tasks_run_on_the_in_memory_broker(broker: InMemoryBroker) -> None:
     w = await world()
     await october(w)
-    await rollup.kiq("month", OCTOBER.isoformat())
-    await clear_of_midnight()
-    yesterday = local_today() - dt.timedelta(days=1)
-    await daily_rollup.kiq(fired_at=dt.datetime.now(dt.UTC).isoformat())
+    # Fired at 00:30 Shanghai on Nov 1 (16:30 UTC on Oct 31): the month-end run is October's;
+    # fired at 00:30 on Oct 13, the nightly run is the 12th's.
+    await monthly_rollup.kiq(fired_at="2026-10-31T16:30:00+00:00")
+    await daily_rollup.kiq(fired_at="2026-10-12T16:30:00+00:00")
     await broker.wait_all()
     assert len(await rollup_rows()) == 15
-    assert len(await rollup_rows("day", yesterday)) >= 11
+    assert of(await rollup_rows("day", day(12)), "staff", w.staff["wang"])["check_in_rate"] == 1.0
+    # A re-run sent like the admin form does changes nothing.
+    before = await EvaluationRollup.select().order_by(EvaluationRollup._meta.primary_key).run()
+    await rollup.kiq("month", OCTOBER.isoformat())
+    await broker.wait_all()
+    after = await EvaluationRollup.select().order_by(EvaluationRollup._meta.primary_key).run()
+    assert after == before
     assert RollupRun(period_kind="month", period_start=OCTOBER).min_sample == 5
