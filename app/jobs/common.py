@@ -45,15 +45,20 @@ def parse_time_of_day(value: Any, field: str = "at_time") -> dt.time:
 
 
 async def fetch(
-    sql: str, *args: Any, lock: str | None = None, options: dict[str, str] | None = None
+    sql: str,
+    *args: Any,
+    lock: str | None = None,
+    options: dict[str, str] | None = None,
+    actor_id: int | None = None,
 ) -> list[asyncpg.Record]:
     """Run one statement in its own transaction and return its rows.
 
     With `lock`, the transaction first takes the advisory lock of that name, so two runs of
     the same job and key wait for each other instead of racing. `options` are planner
-    settings for this transaction only (SET LOCAL).
+    settings for this transaction only (SET LOCAL). `actor_id` is who asked (audit trail);
+    scheduled runs have none.
     """
-    async with write_transaction() as transaction:
+    async with write_transaction(actor_id) as transaction:
         connection = transaction.connection
         for name, value in (options or {}).items():
             await connection.execute("SELECT set_config($1, $2, true)", name, value)

@@ -324,6 +324,7 @@ async def rollup_period(
     period_start: dt.date,
     min_sample: int = MIN_RANK_SAMPLE,
     now: dt.datetime | None = None,
+    actor_id: int | None = None,
 ) -> RollupSummary:
     """Compute and upsert every rollup row of one period; safe to run again at any time."""
     start, end = period_bounds(period_kind, period_start)
@@ -346,6 +347,7 @@ async def rollup_period(
             # The planner overestimates the duty rows by far; JIT compiling for that
             # estimate costs seconds and saves nothing.
             options={"jit": "off"},
+            actor_id=actor_id,
         )
     )[0]
     total, inserted, updated = int(row["total"]), int(row["inserted"]), int(row["updated"])
@@ -361,8 +363,11 @@ async def rollup_period(
 
 
 async def run_rollup(data: RollupRun, actor_id: int | None = None) -> RollupSummary:
-    """Re-run one period on request (admin form, command line): same as the scheduled run."""
-    return await rollup_period(data.period_kind, data.period_start, data.min_sample)
+    """Re-run one period on request (admin form, command line): same as the scheduled run;
+    the rows it changes are audited under `actor_id`."""
+    return await rollup_period(
+        data.period_kind, data.period_start, data.min_sample, actor_id=actor_id
+    )
 
 
 # ---------------------------------------------------------------- reports

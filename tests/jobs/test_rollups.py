@@ -19,6 +19,7 @@ from app.jobs.rollups import (
     previous_month,
     rollup_period,
     rollup_report,
+    run_rollup,
     subsidy_report,
 )
 from app.jobs.schemas import RollupRun
@@ -414,3 +415,18 @@ async def test_the_rollup_tasks_run_on_the_in_memory_broker(broker: InMemoryBrok
     after = await EvaluationRollup.select().order_by(EvaluationRollup._meta.primary_key).run()
     assert after == before
     assert RollupRun(period_kind="month", period_start=OCTOBER).min_sample == 5
+
+
+async def test_a_re_run_from_the_admin_form_is_audited_under_who_asked() -> None:
+    from tables.system import AuditLog
+
+    w = await world()
+    await october(w)
+    summary = await run_rollup(RollupRun(period_kind="month", period_start=OCTOBER), actor_id=7)
+    assert summary.inserted == 15
+    audited = (
+        await AuditLog.select(AuditLog.actor_id)
+        .where(AuditLog.table_name == "evaluation_rollup")
+        .run()
+    )
+    assert len(audited) == 15 and {row["actor_id"] for row in audited} == {7}
