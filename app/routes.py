@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.router import api_router
 from app.system.health import health
 
 ROUTE_HANDLERS: list[Any] = [
     health,
+    api_router,
 ]

@@ -18,6 +18,7 @@ from tables.people import GridAssignment, Leave, StaffMember
 from tables.places import Building, Facility, Household, Organisation, Resident
 from tables.supervision import SupervisionRecord
 from tables.system import AuditLog, Reminder
+from tables.tokens import ApiToken
 from tables.work import AccessListEntry, AccessRefusal, Department, WorkItem, WorkItemEvent
 
 ALL_TABLES = [
@@ -52,6 +53,7 @@ ALL_TABLES = [
     SubsidyGrade,
     WebhookEndpoint,
     WebhookDelivery,
+    ApiToken,
 ]
 
 APP_CONFIG = AppConfig(

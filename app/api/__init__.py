@@ -1,0 +1,1 @@
+"""The integrator API under /api/v1/ (see app.api.router)."""

@@ -1,0 +1,27 @@
+"""/api/v1/: every resource of the integrator API on one router, behind one `caller`."""
+
+from __future__ import annotations
+
+from litestar import Router
+from litestar.di import Provide
+
+from app.api import areas, assessment, daily, people, places, supervision, system, work
+from app.api.auth import provide_caller
+from app.api.resources import Resource
+
+RESOURCES: list[Resource] = [
+    *areas.RESOURCES,
+    *places.RESOURCES,
+    *people.RESOURCES,
+    *work.RESOURCES,
+    *daily.RESOURCES,
+    *assessment.RESOURCES,
+    *supervision.RESOURCES,
+    *system.RESOURCES,
+]
+
+api_router = Router(
+    path="/api/v1",
+    route_handlers=[handler for resource in RESOURCES for handler in resource.handlers()],
+    dependencies={"caller": Provide(provide_caller)},
+)
