@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck check migrations demo clean-data
+.PHONY: run test lint typecheck check migrations demo clean-data bench bench-small
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,3 +35,17 @@ demo: $(STAMP)
 
 clean-data:
 	rm -rf .data
+
+# City-scale benchmark (bench/, issue 7): a database grid_bench_<scale> on BENCH_SERVER_URL
+# (else TEST_DATABASE_URL, else an embedded server), loaded once per scale and then reused.
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null 2>&1 || echo "no wrk: the Python load client is used"
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench --scale full
+
+bench-small: $(BENCH_STAMP)
+	$(BIN)/python -m bench --scale small

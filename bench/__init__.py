@@ -1,0 +1,1 @@
+"""City-scale benchmark harness (issue 7): `python -m bench --help`."""

@@ -1,0 +1,92 @@
+"""The limit: a bare Litestar app running the product's queries with raw asyncpg.
+
+No ORM, no authentication, no row-level security, no output Structs: JSON columns are passed
+through as they are stored. Whatever the product spends beyond this is its own overhead.
+
+    DATABASE_URL=postgresql://… uvicorn bench.peers.raw_litestar:app
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+import msgspec
+from litestar import Litestar, Response, get
+from litestar.exceptions import NotFoundException
+
+from app.areas.rules import size_warning_message
+
+POOL: dict[str, asyncpg.Pool] = {}
+JSON = "application/json"
+
+GRID_COLUMNS = (
+    "id, code, name, community, kind, household_count, size_warning, responsible_organisation,"
+    " boundary, min_lon, min_lat, max_lon, max_lat, created_at"
+)
+# The same two statements as the product's list: a count and a page in code order.
+GRID_COUNT = (
+    "SELECT count(*) FROM responsibility_grid"
+    " WHERE community = (SELECT id FROM community WHERE code = $1)"
+)
+GRID_PAGE = (
+    f"SELECT {GRID_COLUMNS} FROM responsibility_grid"
+    " WHERE community = (SELECT id FROM community WHERE code = $1)"
+    " ORDER BY code ASC NULLS LAST, id ASC LIMIT $2 OFFSET $3"
+)
+GRID_ONE = f"SELECT {GRID_COLUMNS} FROM responsibility_grid WHERE code = $1"
+
+
+def grid_out(row: asyncpg.Record) -> dict[str, Any]:
+    values = dict(row)
+    boundary = values["boundary"]
+    values["boundary"] = msgspec.Raw(boundary.encode()) if boundary is not None else None
+    values["size_warning_message"] = size_warning_message(row["kind"], row["household_count"])
+    return values
+
+
+@asynccontextmanager
+async def pool(app: Litestar) -> AsyncIterator[None]:
+    POOL["db"] = await asyncpg.create_pool(
+        dsn=os.environ["DATABASE_URL"],
+        min_size=1,
+        max_size=int(os.environ.get("DB_POOL_MAX", "20")),
+    )
+    try:
+        yield
+    finally:
+        await POOL.pop("db").close()
+
+
+@get("/health")
+async def health() -> Response[bytes]:
+    return Response(b'{"status":"ok"}', media_type=JSON)
+
+
+@get("/raw/grids")
+async def grids(community: str, page: int = 1, page_size: int = 50) -> Response[bytes]:
+    async with POOL["db"].acquire() as conn:
+        total = await conn.fetchval(GRID_COUNT, community)
+        rows = await conn.fetch(GRID_PAGE, community, page_size, (page - 1) * page_size)
+    body = {
+        "items": [grid_out(r) for r in rows],
+        "total": total,
+        "page": page,
+        "page_size": page_size,
+    }
+    return Response(msgspec.json.encode(body), media_type=JSON)
+
+
+@get("/raw/grids/{code:str}")
+async def grid(code: str) -> Response[bytes]:
+    async with POOL["db"].acquire() as conn:
+        row = await conn.fetchrow(GRID_ONE, code)
+    if row is None:
+        raise NotFoundException(f"no grid with code {code}")
+    return Response(msgspec.json.encode(grid_out(row)), media_type=JSON)
+
+
+app = Litestar(route_handlers=[health, grids, grid], lifespan=[pool], openapi_config=None)
