@@ -4,4 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-FORMS: list[Any] = []
+from admin.forms.tokens import TOKEN_FORMS
+
+FORMS: list[Any] = [*TOKEN_FORMS]
