@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.router import api_router
+from app.pages.routes import pages_router
 from app.system.health import health
 
 ROUTE_HANDLERS: list[Any] = [
     health,
     api_router,
+    pages_router,
 ]

@@ -14,6 +14,7 @@ from tables.jobs import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from tables.notices import PublicNotice
 from tables.people import GridAssignment, Leave, StaffMember
 from tables.places import Building, Facility, Household, Organisation, Resident
 from tables.supervision import SupervisionRecord
@@ -53,6 +54,7 @@ ALL_TABLES = [
     SubsidyGrade,
     WebhookEndpoint,
     WebhookDelivery,
+    PublicNotice,
     ApiToken,
 ]
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
-from app.scope import SUPERUSER_SCOPE, Scope
 from app.excel.importer import ImportReport, import_workbook
+from app.scope import SUPERUSER_SCOPE, Scope
 
 
 def xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:

@@ -1,0 +1,1 @@
+"""Server-rendered pages: grid maps, dashboards, the public openness page (no JS, no CDN)."""
