@@ -12,6 +12,7 @@ from litestar.types import Receive, Scope, Send
 
 from admin.site import build_admin
 from app.db import DB
+from app.jobs.lifespan import jobs_lifespan
 from app.routes import ROUTE_HANDLERS
 from app.settings import settings
 from app.system.problems import EXCEPTION_HANDLERS
@@ -46,7 +47,7 @@ async def database_pool(app: Litestar) -> AsyncIterator[None]:
 def create_app() -> Litestar:
     return Litestar(
         route_handlers=[index, admin, *ROUTE_HANDLERS],
-        lifespan=[database_pool],
+        lifespan=[database_pool, jobs_lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="人民网格 People's Grid API",

@@ -31,6 +31,8 @@ class Settings:
     demo_password: str = field(default_factory=lambda: _env("DEMO_PASSWORD", "grid-demo-2026"))
     production: bool = field(default_factory=lambda: _env("PRODUCTION", "0") in {"1", "true"})
     db_pool_max: int = field(default_factory=lambda: int(_env("DB_POOL_MAX", "20")))
+    # Login attempts per client address in 5 minutes before the admin login is blocked.
+    admin_login_limit: int = field(default_factory=lambda: int(_env("ADMIN_LOGIN_LIMIT", "20")))
     # Integrator API (/api/v1/): requests per window per token or login, and per client IP.
     api_rate_limit: int = field(default_factory=lambda: int(_env("API_RATE_LIMIT", "600")))
     api_ip_rate_limit: int = field(default_factory=lambda: int(_env("API_IP_RATE_LIMIT", "1200")))

@@ -28,6 +28,8 @@ from app.database import apply_migrations, create_database, drop_database  # noq
 
 os.environ["DATABASE_URL"] = asyncio.run(create_database(_server_url, _TEST_DB))
 os.environ.setdefault("TIMEZONE", "Asia/Shanghai")
+# Every test logs in afresh from the same address; the limit itself is tested on its own.
+os.environ.setdefault("ADMIN_LOGIN_LIMIT", "100000")
 
 from piccolo.apps.user.tables import BaseUser  # noqa: E402
 
