@@ -116,10 +116,11 @@ async def benchmark(url: str, scale: Any, args: argparse.Namespace) -> int:
             "machine": run.machine(),
             "load_tool": "wrk" if shutil.which("wrk") else "python client (httpx)",
         }
+        before = await run.last_ids(url)
         try:
             run.run_servers(url, city, options, results)
         finally:
-            await run.clean_bench_writes(url, started)
+            await run.clean_bench_writes(url, before)
         results["scenarios"] = [
             {"key": s.key, "title": s.title, "target": s.target, "results": s.results}
             for s in run.SCENARIOS

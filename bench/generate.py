@@ -769,7 +769,9 @@ async def loaded_scale(conn: asyncpg.Connection) -> dict[str, Any] | None:
     return {"params": json.loads(row["params"]), "today": row["today"]}
 
 
-async def load_city(conn: asyncpg.Connection, city: City, progress: Progress) -> None:
+async def load_city(
+    conn: asyncpg.Connection, city: City, progress: Progress, mark: bool = True
+) -> None:
     """COPY the whole city into an empty, migrated database and mark it complete."""
     from piccolo.apps.user.tables import BaseUser
 
@@ -809,6 +811,15 @@ async def load_city(conn: asyncpg.Connection, city: City, progress: Progress) ->
             f' GREATEST((SELECT max(id) FROM "{table}"), 1))'
         )
     await conn.execute("RESET session_replication_role")
+    progress("vacuum analyze", 0, 1)
+    await conn.execute("VACUUM ANALYZE")
+    progress("vacuum analyze", 1, 1)
+    if mark:
+        await mark_complete(conn, city)
+
+
+async def mark_complete(conn: asyncpg.Connection, city: City) -> None:
+    """Record that this database holds the whole city at this scale (checked for reuse)."""
     await conn.execute(
         f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (params text NOT NULL, today date NOT NULL,"
         " complete boolean NOT NULL DEFAULT false, loaded_at timestamptz DEFAULT now())"
@@ -816,9 +827,6 @@ async def load_city(conn: asyncpg.Connection, city: City, progress: Progress) ->
     await conn.execute(f"DELETE FROM {MARKER_TABLE}")
     await conn.execute(
         f"INSERT INTO {MARKER_TABLE} (params, today, complete) VALUES ($1, $2, true)",
-        json.dumps(scale.params(), sort_keys=True),
+        json.dumps(city.scale.params(), sort_keys=True),
         city.today,
     )
-    progress("vacuum analyze", 0, 1)
-    await conn.execute("VACUUM ANALYZE")
-    progress("vacuum analyze", 1, 1)

@@ -8,7 +8,6 @@ in the product's OpenAPI document yet is reported as "not available yet" (its pe
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import platform
 import statistics
@@ -17,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import asyncpg
 import httpx
@@ -45,6 +45,8 @@ class City:
     """What the scenarios need to know about the loaded data (street 1 of the city)."""
 
     street_id: int
+    street_code: str
+    access_entry: int  # an approved access-list entry of the street (Open311 service)
     communities: list[str]
     grids: list[dict[str, Any]]  # code, id, bounds, worker staff id
     read_token: str | None = None
@@ -91,14 +93,25 @@ def check_in_requests(city: City, server: str) -> list[Request]:
 
 
 def open311_requests(city: City, server: str) -> list[Request]:
+    """A 12345-style report at the middle of each grid: half become work items through the
+    street's access list, half supervision records."""
     requests = []
     for n, g in enumerate(city.grids):
         west, south, east, north = g["bounds"]
-        body = (
-            f"api_key={city.write_token}&service_code=sanitation&lat={(south + north) / 2}"
-            f"&long={(west + east) / 2}&description=bench+{n}&first_name=bench"
-        )
-        requests.append(("POST", "/open311/v2/requests.json", body))
+        fields = {
+            "api_key": city.write_token or "",
+            "jurisdiction_id": city.street_code,
+            "lat": f"{(south + north) / 2:.6f}",
+            "long": f"{(west + east) / 2:.6f}",
+            "description": f"bench report {n}",
+            "first_name": "bench",
+        }
+        if n % 2:
+            fields["service_code"] = "supervision-residents_rights"
+            fields["attribute[subject]"] = "某物业服务公司"
+        else:
+            fields["service_code"] = f"access-{city.access_entry}"
+        requests.append(("POST", "/open311/v2/requests.json", urlencode(fields)))
     return requests
 
 
@@ -145,6 +158,12 @@ async def describe_city(url: str) -> City:
     conn = await asyncpg.connect(dsn=url)
     try:
         street = await conn.fetchval("SELECT min(id) FROM street")
+        street_code = await conn.fetchval("SELECT code FROM street WHERE id = $1", street)
+        entry = await conn.fetchval(
+            "SELECT min(id) FROM access_list_entry WHERE street = $1 AND status = 'approved'"
+            " AND category = 'civil_affairs'",
+            street,
+        )
         communities = [
             r["code"]
             for r in await conn.fetch(
@@ -165,6 +184,8 @@ async def describe_city(url: str) -> City:
         await conn.close()
     return City(
         street_id=street,
+        street_code=street_code,
+        access_entry=entry,
         communities=communities,
         grids=[
             {
@@ -202,26 +223,37 @@ async def make_tokens(city: City) -> None:
         setattr(city, attribute, row["token"])
 
 
-async def clean_bench_writes(url: str, since: dt.datetime) -> None:
-    """Remove what the write scenarios added, so the next run starts from the same data."""
+WRITTEN_TABLES = (
+    "open311_request",
+    "work_item_event",
+    "work_item",
+    "supervision_record",
+    "check_in",
+)
+
+
+async def last_ids(url: str) -> dict[str, int]:
+    """The highest id of each table the write scenarios add to (before they run)."""
+    conn = await asyncpg.connect(dsn=url)
+    try:
+        ids = {}
+        for table in WRITTEN_TABLES:
+            if await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", table):
+                ids[table] = await conn.fetchval(f"SELECT coalesce(max(id), 0) FROM {table}")
+        return ids
+    finally:
+        await conn.close()
+
+
+async def clean_bench_writes(url: str, before: dict[str, int]) -> None:
+    """Remove the rows the write scenarios added, so the next run starts from the same data
+    (their audit rows stay: the audit log is append-only)."""
     conn = await asyncpg.connect(dsn=url)
     try:
         async with conn.transaction():
             await conn.execute("SET LOCAL session_replication_role = replica")
-            await conn.execute("DELETE FROM check_in WHERE note = 'bench' AND at >= $1", since)
-            if await conn.fetchval("SELECT to_regclass('open311_request') IS NOT NULL"):
-                await conn.execute(
-                    """WITH gone AS (DELETE FROM open311_request WHERE created_at >= $1
-                                     RETURNING work_item, supervision_record)
-                       , w AS (DELETE FROM work_item_event WHERE work_item IN
-                               (SELECT work_item FROM gone) RETURNING 1)
-                       , s AS (DELETE FROM supervision_record WHERE id IN
-                               (SELECT supervision_record FROM gone) RETURNING 1)
-                       DELETE FROM work_item WHERE id IN (SELECT work_item FROM gone)""",
-                    since,
-                )
-    except asyncpg.PostgresError as exc:
-        print(f"clean-up of bench writes incomplete: {exc}")
+            for table, last in before.items():
+                await conn.execute(f"DELETE FROM {table} WHERE id > $1", last)
     finally:
         await conn.close()
 
@@ -234,6 +266,20 @@ def product_paths(base: str) -> set[str]:
         return set(httpx.get(f"{base}/schema/openapi.json", timeout=30).json()["paths"])
     except (httpx.HTTPError, ValueError, KeyError):
         return set()
+
+
+def sample_errors(base: str, requests: list[Request], headers: dict[str, str]) -> list[str]:
+    """Send a spread of the requests once and describe the distinct error answers."""
+    seen: dict[int, str] = {}
+    step = max(1, len(requests) // 20)
+    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+        for method, path, body in requests[::step]:
+            response = client.request(method, path, content=body or None)
+            if response.status_code >= 400 and response.status_code not in seen:
+                seen[response.status_code] = (
+                    f"{method} {path[:80]} → {response.status_code}: {response.text[:300]}"
+                )
+    return list(seen.values())
 
 
 def admin_list(base: str, city: City, requests: int) -> dict[str, Any]:
@@ -333,16 +379,15 @@ def run_scenarios(
             scenario.results[key] = NOT_AVAILABLE
             print(f"  {scenario.key}: {NOT_AVAILABLE}")
             continue
+        requests, headers = scenario.requests(city, key), headers_for(scenario, key)
+        bad = sample_errors(base, requests, headers)
         result = measure(
-            base,
-            scenario.requests(city, key),
-            headers_for(scenario, key),
-            options.connections,
-            options.seconds,
-            options.warmup,
-            pid,
+            base, requests, headers, options.connections, options.seconds, options.warmup, pid
         )
+        result.notes += bad
         scenario.results[key] = result.as_dict()
+        for note in bad:
+            print(f"  {scenario.key}: {note}")
         print(
             f"  {scenario.key}: {result.rps:.0f} req/s, p50 {result.p50_ms} ms,"
             f" p99 {result.p99_ms} ms, errors {result.errors},"
