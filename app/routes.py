@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.router import api_router
+from app.excel.routes import excel_router
 from app.pages.routes import pages_router
 from app.system.health import health
 
@@ -15,4 +16,5 @@ ROUTE_HANDLERS: list[Any] = [
     health,
     api_router,
     pages_router,
+    excel_router,
 ]
