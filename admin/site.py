@@ -21,12 +21,14 @@ from admin.scope_guard import ScopeGuard
 from app.areas import services as area_services
 from app.assessment import services as assessment_services
 from app.daily import services as daily_services
+from app.notices.services import clean_public_notice
 from app.people import services as people_services
 from app.places import services as place_services
 from app.settings import settings
 from app.supervision import services as supervision_services
 from app.work import services as work_services
 from tables import areas, assessment, daily, jobs, people, places, supervision, system, tokens, work
+from tables.notices import PublicNotice
 
 MENU: dict[str, list[Any]] = {
     "区域 Areas": [areas.District, areas.Street, areas.Community, areas.ResponsibilityGrid],
@@ -53,6 +55,7 @@ MENU: dict[str, list[Any]] = {
         assessment.EvaluationRollup,
     ],
     "监督 Supervision": [supervision.SupervisionRecord],
+    "公开 Openness": [PublicNotice],
     "定时任务 Scheduled work": [
         jobs.JobSchedule,
         jobs.RestDay,
@@ -90,6 +93,7 @@ def table_hooks() -> dict[Any, list[Hook]]:
         work.Department: cleaner_hooks(work.Department, work_services.clean_department),
         daily.CheckIn: check_in_hooks(),
         daily.DiaryEntry: cleaner_hooks(daily.DiaryEntry, daily_services.clean_diary_entry),
+        PublicNotice: cleaner_hooks(PublicNotice, clean_public_notice),
         supervision.SupervisionRecord: cleaner_hooks(
             supervision.SupervisionRecord, supervision_services.clean_supervision_record
         ),

@@ -81,15 +81,16 @@ def date_range(column: str, annotation: Any = dt.datetime) -> list[Filter]:
 
 
 def where_clause(filters: Sequence[Filter], given: dict[str, Any]) -> tuple[str, list[Any]]:
-    """The WHERE clause of the filters that were given, and its arguments ($1, $2 …)."""
+    """The WHERE clause of the filters that were given (`{}` placeholders), and its arguments."""
     conditions: list[str] = []
     args: list[Any] = []
     for spec in filters:
         value = given.get(spec.name)
         if value is None:
             continue
-        args.append(bind(value))
-        conditions.append(spec.sql.replace(VALUE, f"${len(args)}"))
+        # Piccolo numbers the placeholders itself: one argument per occurrence.
+        args.extend([bind(value)] * spec.sql.count(VALUE))
+        conditions.append(spec.sql)
     return (" WHERE " + " AND ".join(conditions)) if conditions else "", args
 
 

@@ -6,12 +6,15 @@ errors); this module only describes them, so integrators see every error a route
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
+from litestar import Request, Response
+from litestar.exceptions import ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 
-from app.system.problems import PROBLEM_JSON
+from app.system.problems import PROBLEM_JSON, http_error_handler
 
 
 class ProblemField(msgspec.Struct, kw_only=True):
@@ -62,3 +65,23 @@ WRITE_ERRORS: dict[int, ResponseSpec] = {**READ_ERRORS, 409: CONFLICT}
 def errors_for(method: str) -> dict[int, Any]:
     """The documented error responses of a route with HTTP `method`."""
     return dict(READ_ERRORS if method == "GET" else WRITE_ERRORS)
+
+
+_MISSING = re.compile(r"missing required field `(?P<field>[^`]+)`")
+_AT = re.compile(r"at `\$\.(?P<path>[^`]+)`")
+
+
+def name_the_field(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    """Litestar's body errors name `data`; name the field inside the body instead."""
+    if isinstance(exc.extra, list):
+        for item in exc.extra:
+            if not isinstance(item, dict) or item.get("key") not in (None, "data"):
+                continue
+            message = str(item.get("message", ""))
+            match = _MISSING.search(message) or _AT.search(message)
+            if match:
+                item["key"] = match.group(match.lastgroup or 0)
+    return http_error_handler(request, exc)
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {ValidationException: name_the_field}

@@ -7,6 +7,7 @@ from litestar.di import Provide
 
 from app.api import areas, assessment, daily, people, places, supervision, system, work
 from app.api.auth import provide_caller
+from app.api.problems import EXCEPTION_HANDLERS
 from app.api.resources import Resource
 
 RESOURCES: list[Resource] = [
@@ -24,4 +25,5 @@ api_router = Router(
     path="/api/v1",
     route_handlers=[handler for resource in RESOURCES for handler in resource.handlers()],
     dependencies={"caller": Provide(provide_caller)},
+    exception_handlers=EXCEPTION_HANDLERS,
 )
