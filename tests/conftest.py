@@ -56,10 +56,17 @@ async def database() -> AsyncIterator[None]:
     await drop_database(_server_url, _TEST_DB)
 
 
-@pytest.fixture(autouse=True)
-async def clean_tables(database: None) -> AsyncIterator[None]:
-    yield
+async def truncate_all() -> None:
     await DB.run_ddl(_TRUNCATE)
+
+
+@pytest.fixture(autouse=True)
+async def clean_tables(request: pytest.FixtureRequest, database: None) -> AsyncIterator[None]:
+    """Each test starts from empty tables; tests marked `shared_data` keep their module's data
+    (a module fixture loads it once and truncates when the module ends)."""
+    yield
+    if request.node.get_closest_marker("shared_data") is None:
+        await truncate_all()
 
 
 @pytest.fixture

@@ -14,17 +14,30 @@ async def database_is_empty() -> bool:
 
 
 async def load_demo(today: dt.date | None = None) -> dict[str, str]:
-    """Write the whole demo district in one transaction; returns the demo logins by role."""
-    from app.demo.loader import DemoLoader
+    """Write the whole demo district in one transaction; returns the demo logins by role.
 
+    Then the scheduled work is set up as in production: default schedules, and the rollups of
+    last month and this month so far, computed by the same jobs that compute them nightly.
+    """
+    from app.demo.loader import DemoLoader
+    from app.jobs.rollups import run_rollup
+    from app.jobs.schedules import ensure_default_schedules
+    from app.jobs.schemas import RollupRun
+
+    today = today or dt.datetime.now(settings.timezone).date()
     conn = await DB.get_new_connection()
     try:
         async with conn.transaction():
             await conn.execute("SELECT set_config('app.actor_id', '', true)")
-            loader = DemoLoader(conn, today or dt.datetime.now(settings.timezone).date())
-            return await loader.load()
+            logins = await DemoLoader(conn, today).load()
     finally:
         await conn.close()
+    await ensure_default_schedules()
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    for start in (last_month, this_month):
+        await run_rollup(RollupRun(period_kind="month", period_start=start))
+    return logins
 
 
 async def load_demo_if_empty() -> dict[str, str] | None:

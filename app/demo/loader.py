@@ -567,6 +567,16 @@ class DemoLoader:
             )
 
     async def assessments(self) -> None:
+        grades = [
+            ("一档", 90.0, "每月补贴 800 元"),
+            ("二档", 80.0, "每月补贴 500 元"),
+            ("三档", 60.0, "每月补贴 300 元"),
+        ]
+        await copy(
+            self.conn,
+            "subsidy_grade",
+            [{"street": None, "grade": g, "min_score": m, "note": n} for g, m, n in grades],
+        )
         indicators = {}
         for name, weight, kind, metric in catalogue.INDICATORS:
             indicators[name] = await insert(

@@ -3,11 +3,12 @@
 import datetime as dt
 import itertools
 from collections import Counter
+from collections.abc import AsyncIterator
 
-import httpx
+import pytest
 
 from app.db import DB
-from app.demo import load_demo, load_demo_if_empty
+from app.demo import load_demo
 from app.geo import contains_point, lies_within, overlaps, parse_polygon
 from app.settings import settings
 from app.validation import check_credit_code, check_id_number
@@ -15,10 +16,20 @@ from tables.areas import Community, ResponsibilityGrid, Street
 from tables.daily import CheckIn
 from tables.places import Building, Household, Organisation, Resident
 from tables.work import AccessListEntry, WorkItem, WorkItemEvent
+from tests.conftest import truncate_all
+
+pytestmark = pytest.mark.shared_data
+
+
+@pytest.fixture(scope="module", autouse=True)
+async def demo() -> AsyncIterator[None]:
+    """The demo district, loaded once for every test of this module (they only read it)."""
+    await load_demo()
+    yield
+    await truncate_all()
 
 
 async def test_demo_has_the_promised_size() -> None:
-    await load_demo()
     assert await Street.count() == 3
     assert 9 <= await Community.count() <= 12
     assert 55 <= await ResponsibilityGrid.count() <= 65
@@ -32,7 +43,6 @@ async def test_demo_has_the_promised_size() -> None:
 
 
 async def test_demo_geometry_nests_without_overlaps() -> None:
-    await load_demo()
     communities = {c["id"]: c for c in await Community.select().run()}
     grids = await ResponsibilityGrid.select().run()
     for grid in grids:
@@ -52,7 +62,6 @@ async def test_demo_geometry_nests_without_overlaps() -> None:
 
 
 async def test_demo_households_match_grid_counts_and_personal_data_is_valid() -> None:
-    await load_demo()
     per_grid = Counter(h["grid"] for h in await Household.select(Household.grid).run())
     for grid in (
         await ResponsibilityGrid.select().where(ResponsibilityGrid.kind == "residential").run()
@@ -66,7 +75,6 @@ async def test_demo_households_match_grid_counts_and_personal_data_is_valid() ->
 
 
 async def test_demo_work_covers_every_stage_and_the_access_list_every_status() -> None:
-    await load_demo()
     stages = {w["status"] for w in await WorkItem.select(WorkItem.status).run()}
     assert stages == {
         "reported",
@@ -89,7 +97,6 @@ async def test_demo_work_covers_every_stage_and_the_access_list_every_status() -
 
 
 async def test_demo_check_ins_cover_a_month_and_count_only_inside_the_grid() -> None:
-    await load_demo()
     check_ins = await CheckIn.select().run()
     days = {c["local_date"] for c in check_ins}
     today = dt.datetime.now(settings.timezone).date()
@@ -98,16 +105,15 @@ async def test_demo_check_ins_cover_a_month_and_count_only_inside_the_grid() -> 
     assert any(not c["inside_grid"] for c in check_ins)
 
 
-async def test_demo_loads_only_into_an_empty_database_and_its_logins_work(
-    client: httpx.AsyncClient,
-) -> None:
-    logins = await load_demo_if_empty()
-    assert logins is not None
-    assert await load_demo_if_empty() is None
-    await client.get("/admin/")
-    response = await client.post(
-        "/admin/public/login/",
-        json={"username": logins["grid worker 网格员"], "password": settings.demo_password},
-        headers={"X-CSRFToken": client.cookies.get("csrftoken", "")},
-    )
-    assert response.status_code == 200
+async def test_demo_comes_with_schedules_subsidy_grades_and_rollups() -> None:
+    from tables.assessment import EvaluationRollup
+    from tables.jobs import JobSchedule, SubsidyGrade
+
+    assert await JobSchedule.count() > 0
+    assert await SubsidyGrade.count() == 3
+    kinds = {
+        r["target_kind"] for r in await EvaluationRollup.select(EvaluationRollup.target_kind).run()
+    }
+    assert kinds == {"staff", "grid", "community", "street"}
+    ranked = await EvaluationRollup.count().where(EvaluationRollup.rank.is_not_null())
+    assert ranked > 0
