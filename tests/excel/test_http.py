@@ -156,3 +156,48 @@ async def test_rollups_and_the_monthly_report_export(client: httpx.AsyncClient) 
     assert "幸福街道" in book["汇总"]["A1"].value
     other = await client.get(f"/excel/reports/{tree.streets['B']['code']}/{month:%Y-%m}.xlsx")
     assert other.status_code == 404
+
+
+async def test_admin_forms_download_templates_and_exports(client: httpx.AsyncClient) -> None:
+    tree = await area_tree()
+    await make_household(tree.grids["A1-1"], "1-101")
+    await make_staff("sq", role="community_admin", community=tree.communities["A1"])
+    headers = await admin_login(client, "sq")
+    response = await client.post(
+        "/admin/api/forms/下载导入模板-excel-template/", json={"kind": "buildings"}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    assert read_back(response.content)[0][0] == "网格编码*"
+    exported = await client.post(
+        "/admin/api/forms/导出列表-export-a-list-to-excel/",
+        json={"table": "household", "filters": "room=1-101"},
+        headers=headers,
+    )
+    assert exported.status_code == 200, exported.text
+    assert any("1-101" in row for row in read_back(exported.content))
+
+
+async def test_notices_are_edited_in_the_admin_through_their_cleaner(
+    client: httpx.AsyncClient,
+) -> None:
+    from tables.notices import PublicNotice
+
+    tree = await area_tree()
+    await make_staff("sq", role="community_admin", community=tree.communities["A1"])
+    headers = await admin_login(client, "sq")
+    notice = {
+        "community": tree.communities["A1"]["id"],
+        "title": "停水通知",
+        "body": "周六停水",
+        "visible": True,
+        "published_at": None,
+    }
+    created = await client.post("/admin/api/tables/public_notice/", json=notice, headers=headers)
+    assert created.status_code in (200, 201), created.text
+    refused = await client.post(
+        "/admin/api/tables/public_notice/",
+        json={**notice, "body": "联系人电话 13912345678"},
+        headers=headers,
+    )
+    assert refused.status_code == 422 and "phone" in refused.text
+    assert await PublicNotice.count() == 1
