@@ -20,7 +20,9 @@ def _svg(width: int, height: int, title: str, body: str) -> str:
 
 
 def _value_text(value: float, percent: bool, unit: str) -> str:
-    return f"{value * 100:.1f}%" if percent else f"{value:g}{unit}"
+    if percent:
+        return f"{value * 100:.1f}%"
+    return f"{value:.1f}".removesuffix(".0") + unit
 
 
 def line_chart(

@@ -1,0 +1,190 @@
+"""The pages in a real browser (headless Chromium): scope, the public page, grid clicks.
+
+The app is served by uvicorn inside the test's event loop (sharing its database pool) and
+Chromium is Debian's (/usr/bin/chromium, driven by Playwright). Screenshots go to
+test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.async_api import BrowserContext, Page, async_playwright
+
+from app.demo import load_demo
+from app.settings import ROOT, settings
+from tables.areas import Community, ResponsibilityGrid, Street
+from tables.people import StaffMember
+from tables.places import Resident
+from tables.supervision import SupervisionRecord
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+ID_NUMBER = re.compile(r"(?<![\d.])\d{17}[\dX](?!\d)")
+MOBILE = re.compile(r"(?<![\d.])1[3-9]\d{9}(?!\d)")
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[str]:
+    """The app on a local port, in this event loop (lifespan off: the test pool is used)."""
+    from app.asgi import app
+
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
+    instance = uvicorn.Server(config)
+    task = asyncio.create_task(instance.serve())
+    for _ in range(200):  # uvicorn has no startup event to await; at most 10 s
+        if instance.started:
+            break
+        await asyncio.sleep(0.05)
+    assert instance.started, "the server did not start"
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    await task
+
+
+@pytest.fixture
+async def browser(server: str) -> AsyncIterator[object]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        await chromium.close()
+
+
+async def logged_in(browser: object, base: str, username: str) -> BrowserContext:
+    context: BrowserContext = await browser.new_context(  # type: ignore[attr-defined]
+        base_url=base, viewport={"width": 1280, "height": 900}, locale="zh-CN"
+    )
+    await context.request.get("/admin/")
+    cookies = {c["name"]: c["value"] for c in await context.cookies()}
+    response = await context.request.post(
+        "/admin/public/login/",
+        data={"username": username, "password": settings.demo_password},
+        headers={"X-CSRFToken": cookies["csrftoken"]},
+    )
+    assert response.ok, await response.text()
+    return context
+
+
+async def shot(page: Page, name: str) -> None:
+    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+async def grid_ids_on(page: Page) -> set[int]:
+    ids = await page.locator("path.grid").evaluate_all("els => els.map(e => e.dataset.gridId)")
+    return {int(i) for i in ids}
+
+
+async def test_maps_dashboards_public_page_and_grid_click_in_chromium(
+    browser: object, server: str
+) -> None:
+    await load_demo()
+    street = await Street.select().where(Street.code == "340705001").first()
+    official_street_grids = set(
+        await ResponsibilityGrid.select(ResponsibilityGrid._meta.primary_key)
+        .where(ResponsibilityGrid.community.street == street["id"])
+        .output(as_list=True)
+    )
+    worker = (
+        await StaffMember.select(StaffMember.community)
+        .where(StaffMember.name.like("%"))
+        .where(StaffMember.user.username == "wg001")
+        .first()
+    )
+    community = (
+        await Community.select().where(Community._meta.primary_key == worker["community"]).first()
+    )
+    community_grids = set(
+        await ResponsibilityGrid.select(ResponsibilityGrid._meta.primary_key)
+        .where(ResponsibilityGrid.community == community["id"])
+        .output(as_list=True)
+    )
+
+    # A street official: the whole street on the map and the dashboard, nothing else.
+    official = await logged_in(browser, server, "jd1")
+    page = await official.new_page()
+    await page.goto(f"/maps/street/{street['code']}")
+    assert await grid_ids_on(page) == official_street_grids
+    assert await page.locator("circle.building").count() > 50
+    await shot(page, "map-street-official")
+    await page.goto(f"/maps/street/{street['code']}?metric=check_in")
+    await shot(page, "map-street-check-in")
+    await page.goto(f"/dashboards/street/{street['code']}")
+    assert "社区排名" in await page.content()
+    assert await page.locator("svg").count() >= 6
+    await shot(page, "dashboard-street-official")
+    response = await page.goto("/maps/street/340705002")
+    assert response is not None and response.status == 404
+    await official.close()
+
+    # A grid worker: their community only; the street map is closed to them.
+    worker_context = await logged_in(browser, server, "wg001")
+    page = await worker_context.new_page()
+    response = await page.goto(f"/maps/street/{street['code']}")
+    assert response is not None and response.status == 403
+    await page.goto(f"/maps/community/{community['code']}?metric=open")
+    assert await grid_ids_on(page) == community_grids
+    await shot(page, "map-community-worker")
+    await page.goto(f"/dashboards/community/{community['code']}")
+    assert "网格排名" in await page.content()
+    await shot(page, "dashboard-community-worker")
+
+    # Clicking a grid opens its page in the admin.
+    await page.goto(f"/maps/community/{community['code']}")
+    first = await page.locator("path.grid").first.get_attribute("data-grid-id")
+    code = await page.locator("path.grid").first.get_attribute("data-code")
+    await page.locator("path.grid").first.click()
+    await page.wait_for_url(re.compile(rf"/admin/#/responsibility_grid/{first}/"))
+    await page.wait_for_function(
+        "code => [...document.querySelectorAll('input')].some(i => i.value === code)", arg=code
+    )
+    await shot(page, "admin-grid-after-click")
+    await worker_context.close()
+
+    # Logged out: the public page, in Chinese, without personal data.
+    anonymous = await browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = await anonymous.new_page()
+    await SupervisionRecord.update({SupervisionRecord.public: True}).where(
+        SupervisionRecord.community == community["id"]
+    )
+    await page.goto(f"/public/communities/{community['code']}")
+    await page.wait_for_selector("text=准入清单")
+    text = await page.content()
+    assert not ID_NUMBER.search(text) and not MOBILE.search(text)
+    raisers = (
+        await SupervisionRecord.select(SupervisionRecord.raised_by_name)
+        .where(
+            SupervisionRecord.community == community["id"], SupervisionRecord.raised_by_name != ""
+        )
+        .output(as_list=True)
+    )
+    assert raisers and not [name for name in raisers if name in text]
+    residents = (
+        await Resident.select(Resident.name)
+        .where(Resident.community == community["id"])
+        .limit(500)
+        .output(as_list=True)
+    )
+    assert not [name for name in residents if len(name) >= 3 and name in text]
+    await shot(page, "public-community")
+    response = await page.goto("/maps/")
+    assert "/admin/" in page.url  # staff pages send visitors to the login
+    await anonymous.close()
