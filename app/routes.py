@@ -9,11 +9,13 @@ from typing import Any
 
 from app.api.router import api_router
 from app.excel.routes import excel_router
+from app.open311.controllers import open311_router
 from app.pages.routes import pages_router
 from app.system.health import health
 
 ROUTE_HANDLERS: list[Any] = [
     health,
+    open311_router,
     api_router,
     pages_router,
     excel_router,

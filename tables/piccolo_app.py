@@ -15,6 +15,7 @@ from tables.jobs import (
     WebhookEndpoint,
 )
 from tables.notices import PublicNotice
+from tables.open311 import ServiceRequest
 from tables.people import GridAssignment, Leave, StaffMember
 from tables.places import Building, Facility, Household, Organisation, Resident
 from tables.supervision import SupervisionRecord
@@ -56,6 +57,7 @@ ALL_TABLES = [
     WebhookDelivery,
     PublicNotice,
     ApiToken,
+    ServiceRequest,
 ]
 
 APP_CONFIG = AppConfig(

@@ -1,0 +1,42 @@
+"""Community scopes may lock (not change) their street's access-list entries.
+
+`check_access` reads the entry FOR SHARE so that a concurrent revoke waits for the push. In
+PostgreSQL a locking read must also pass the table's UPDATE policy, which only street
+officials pass: a community-scoped push (community staff, community API tokens, Open311
+community keys) saw no entry and was refused as "does not exist". This policy lets the row
+be locked; its WITH CHECK (false) still refuses every change a community scope attempts.
+"""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+
+ID = "2026-11-23T15:45:12:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "access_list_entry: community scopes may lock their street's entries FOR SHARE"
+
+FORWARDS = [
+    """
+    CREATE POLICY access_list_entry_lock ON access_list_entry FOR UPDATE TO grid_app
+    USING (grid_level() = 'community' AND street = grid_scope_street()) WITH CHECK (false);
+    """,
+]
+BACKWARDS = ["DROP POLICY IF EXISTS access_list_entry_lock ON access_list_entry;"]
+
+
+async def forwards():
+    manager = MigrationManager(migration_id=ID, app_name="grid", description=DESCRIPTION)
+
+    async def run_forwards():
+        from piccolo.table import Table
+
+        for statement in FORWARDS:
+            await Table._meta.db.run_ddl(statement)
+
+    async def run_backwards():
+        from piccolo.table import Table
+
+        for statement in BACKWARDS:
+            await Table._meta.db.run_ddl(statement)
+
+    manager.add_raw(run_forwards)
+    manager.add_raw_backwards(run_backwards)
+    return manager
