@@ -11,6 +11,7 @@ from typing import Any
 from app.clock import local_today
 from app.jobs.rollups import rollup_report
 from app.pages.areas import Area
+from app.scope import Level, Scope
 from tables.areas import Community
 
 TREND_MONTHS = 12
@@ -67,13 +68,19 @@ class Dashboard:
     since: dt.date
 
 
-async def load_dashboard(area: Area) -> Dashboard:
-    """Every figure of the dashboard; call inside `scoped_transaction`."""
+async def load_dashboard(area: Area, scope: Scope) -> Dashboard:
+    """Every figure of the dashboard; call inside `scoped_transaction`.
+
+    Staff rankings (with subsidy grades) are for those who steer: community admins, street
+    officials and the district — not for grid workers ranking their colleagues.
+    """
     months = months_back(TREND_MONTHS)
     since = months[0]
     target_id = area.row["id"]
     trend_rows = await Community.raw(TREND_SQL, area.level, target_id, since).run()
     children = ["community"] if area.level == "street" else ["grid", "staff"]
+    if scope.level is Level.grid:
+        children = [kind for kind in children if kind != "staff"]
     found = await Community.raw(LATEST_CHILD_MONTH_SQL, children[0], area.level, target_id).run()
     ranking_month = found[0]["month"] if found else None
     rankings: dict[str, list[dict[str, Any]]] = {}

@@ -182,7 +182,7 @@ async def dashboard_page(request: Request[Any, Any, Any], level: str, code: str)
 
     async def render(scope: Scope) -> str:
         area = await find_area(level, code, scope)
-        data = await load_dashboard(area)
+        data = await load_dashboard(area, scope)
         return page(f"{area.name} 统计看板", dashboard_body(area, data), staff_nav(area))
 
     return await staff_page(request, render)

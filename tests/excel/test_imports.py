@@ -343,3 +343,34 @@ async def test_fifty_thousand_households_import_in_well_under_a_minute() -> None
     assert report.ok and report.committed, report.errors[:5]
     assert await Household.count() == 50_000
     assert seconds < 45
+
+
+async def test_grids_without_codes_are_numbered_west_to_east_north_to_south() -> None:
+    tree = await area_tree()
+    community = await make_community(tree.streets["A"], "003", 117.85, 30.90)
+    code = community["code"]
+
+    def cell(west: float, south: float) -> str:
+        east, north = west + 0.005, south + 0.005
+        return f"{west},{south};{east},{south};{east},{north};{west},{north}"
+
+    # Written south-east first; numbered as a reader would: the north row west→east, then south.
+    layout = [
+        ("东南", 117.855, 30.90),
+        ("西南", 117.85, 30.90),
+        ("东北", 117.855, 30.905),
+        ("西北", 117.85, 30.905),
+    ]
+    report = await run_import(
+        "grids",
+        ["社区编码", "网格名称", "户数", "边界"],
+        [(code, name, 300, cell(west, south)) for name, west, south in layout],
+    )
+    assert report.committed, report.errors
+    codes = {
+        g["name"]: g["code"][-3:]
+        for g in await ResponsibilityGrid.select().where(
+            ResponsibilityGrid.community == community["id"]
+        )
+    }
+    assert codes == {"西北": "001", "东北": "002", "西南": "003", "东南": "004"}

@@ -80,9 +80,14 @@ async def test_a_community_worker_sees_only_their_community(client: httpx.AsyncC
     street = await client.get(f"/dashboards/street/{tree.streets['A']['code']}")  # type: ignore[attr-defined]
     assert street.status_code == 403
     page = (await client.get(f"/dashboards/community/{tree.communities['A1']['code']}")).text  # type: ignore[attr-defined]
-    assert "网格排名" in page and "人员排名" in page
+    assert "网格排名" in page and "人员排名" not in page  # colleagues are not ranked for them
     assert tree.grids["A1-1"]["name"] in page  # type: ignore[attr-defined]
     assert "<title>上报 1件</title>" in page and "<title>受理 1件</title>" in page
     assert "A2社区" not in page
+    client.cookies.clear()
+    await make_staff("sq", role="community_admin", community=tree.communities["A1"])  # type: ignore[attr-defined]
+    await admin_login(client, "sq")
+    admin_page = (await client.get(f"/dashboards/community/{tree.communities['A1']['code']}")).text  # type: ignore[attr-defined]
+    assert "人员排名" in admin_page
     other = await client.get(f"/dashboards/community/{tree.communities['A2']['code']}")  # type: ignore[attr-defined]
     assert other.status_code == 404
