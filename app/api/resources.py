@@ -42,6 +42,10 @@ from app.personal_data import protect_rows
 from app.scope import Scope, scoped_transaction
 
 Row = dict[str, Any]
+# Ids are PostgreSQL integers: larger numbers are refused as a bad parameter, not sent on.
+INT_MAX = 2**31 - 1
+INT_BOUNDS: dict[str, Any] = {"ge": -INT_MAX, "le": INT_MAX}
+RowId = Annotated[int, Parameter(ge=1, le=INT_MAX, description="id of the record")]
 Creator = Callable[[Any, int | None], Awaitable[Row]]
 Updater = Callable[[int, Any, int | None], Awaitable[Row]]
 Deleter = Callable[[int, int | None], Awaitable[None]]
@@ -154,7 +158,9 @@ class Resource:
 
     def _key_parameter(self) -> inspect.Parameter:
         if self.key == "id":
-            annotation: Any = Annotated[int, Parameter(description=f"id of the {self.noun}")]
+            annotation: Any = Annotated[
+                int, Parameter(ge=1, le=INT_MAX, description=f"id of the {self.noun}")
+            ]
         else:
             annotation = Annotated[
                 str, Parameter(description=f"standard {self.key} of the {self.noun}")
@@ -209,7 +215,12 @@ class Resource:
                     default=None,
                     annotation=Annotated[
                         spec.annotation | None,
-                        Parameter(query=spec.name, required=False, description=spec.description),
+                        Parameter(
+                            query=spec.name,
+                            required=False,
+                            description=spec.description,
+                            **(INT_BOUNDS if spec.annotation is int else {}),
+                        ),
                     ],
                 )
             )

@@ -7,7 +7,7 @@ from litestar import post
 
 from app.api.auth import Caller
 from app.api.pagination import by_code, date_range, equals, street_code
-from app.api.resources import Resource, action_options
+from app.api.resources import Resource, RowId, action_options
 from app.supervision import schemas, services
 from tables.choices import SupervisionKind, SupervisionStatus
 from tables.supervision import SupervisionRecord
@@ -58,7 +58,7 @@ SUPERVISION_RECORDS = Resource(
     status_code=200,
     **action_options(SUPERVISION_RECORDS, "Answer a supervision record", "answer"),
 )
-async def answer(caller: Caller, id: int, data: SupervisionAnswer) -> schemas.SupervisionRecord:
+async def answer(caller: Caller, id: RowId, data: SupervisionAnswer) -> schemas.SupervisionRecord:
     """Answer a received or handling record, optionally publishing it."""
     result = await SUPERVISION_RECORDS.one(
         caller, lambda: services.answer_supervision(id, data.answer, caller.actor_id, data.public)
@@ -71,7 +71,7 @@ async def answer(caller: Caller, id: int, data: SupervisionAnswer) -> schemas.Su
     status_code=200,
     **action_options(SUPERVISION_RECORDS, "Move a supervision record on", "move"),
 )
-async def move(caller: Caller, id: int, data: SupervisionMove) -> schemas.SupervisionRecord:
+async def move(caller: Caller, id: RowId, data: SupervisionMove) -> schemas.SupervisionRecord:
     """One step along received → handling → answered → closed (answering needs /answer)."""
     result = await SUPERVISION_RECORDS.one(
         caller, lambda: services.move_supervision(id, data.to_status, caller.actor_id)

@@ -11,7 +11,7 @@ from litestar import post
 
 from app.api.auth import Caller
 from app.api.pagination import VALUE, Filter, by_code, date_range, equals
-from app.api.resources import Resource, action_options, superusers_only
+from app.api.resources import Resource, RowId, action_options, superusers_only
 from app.api.tokens import (
     ApiTokenCreate,
     ApiTokenCreated,
@@ -127,7 +127,7 @@ TOKENS = Resource(
     status_code=200,
     **action_options(REMINDERS, "Mark a reminder read", "read"),
 )
-async def read_reminder(caller: Caller, id: int) -> Reminder:
+async def read_reminder(caller: Caller, id: RowId) -> Reminder:
     """Mark one of the caller's own notices as read (staff logins only)."""
     staff_id = caller.scope.staff_id
     if staff_id is None:
@@ -150,7 +150,7 @@ async def new_token(caller: Caller, data: ApiTokenCreate) -> ApiTokenCreated:
     status_code=200,
     **action_options(TOKENS, "Revoke an API token", "revoke"),
 )
-async def revoke(caller: Caller, id: int) -> ApiTokenOut:
+async def revoke(caller: Caller, id: RowId) -> ApiTokenOut:
     """The token stops working at once; it stays on record."""
     result = await TOKENS.one(caller, lambda: revoke_token(id, caller.scope))
     return result  # type: ignore[return-value]

@@ -9,7 +9,7 @@ from litestar import get, post
 
 from app.api.auth import Caller
 from app.api.pagination import VALUE, Filter, by_code, date_range, equals, street_code
-from app.api.resources import Resource, action_options, plain_delete
+from app.api.resources import Resource, RowId, action_options, plain_delete
 from app.crud import get_row
 from app.scope import scoped_transaction
 from app.work import schemas, services
@@ -120,7 +120,7 @@ WORK_ITEMS = Resource(
     status_code=200,
     **action_options(ACCESS_ENTRIES, "Approve a proposed entry", "approve"),
 )
-async def approve_entry(caller: Caller, id: int) -> AccessListEntryOut:
+async def approve_entry(caller: Caller, id: RowId) -> AccessListEntryOut:
     """From now on its work may be pushed to the street's communities."""
     result = await ACCESS_ENTRIES.one(
         caller, lambda: services.decide_access_entry(id, AccessStatus.approved, caller.actor_id)
@@ -133,7 +133,9 @@ async def approve_entry(caller: Caller, id: int) -> AccessListEntryOut:
     status_code=200,
     **action_options(ACCESS_ENTRIES, "Reject a proposed entry", "reject"),
 )
-async def reject_entry(caller: Caller, id: int, data: schemas.AccessDecision) -> AccessListEntryOut:
+async def reject_entry(
+    caller: Caller, id: RowId, data: schemas.AccessDecision
+) -> AccessListEntryOut:
     """Refuse a proposed entry, saying why."""
     result = await ACCESS_ENTRIES.one(
         caller, lambda: services.decide_access_entry(id, "rejected", caller.actor_id, data.reason)
@@ -146,7 +148,9 @@ async def reject_entry(caller: Caller, id: int, data: schemas.AccessDecision) ->
     status_code=200,
     **action_options(ACCESS_ENTRIES, "Revoke an approved entry", "revoke"),
 )
-async def revoke_entry(caller: Caller, id: int, data: schemas.AccessDecision) -> AccessListEntryOut:
+async def revoke_entry(
+    caller: Caller, id: RowId, data: schemas.AccessDecision
+) -> AccessListEntryOut:
     """Slim the burden (减负): later pushes citing the entry are refused."""
     result = await ACCESS_ENTRIES.one(
         caller, lambda: services.decide_access_entry(id, "revoked", caller.actor_id, data.reason)
@@ -162,7 +166,9 @@ async def revoke_entry(caller: Caller, id: int, data: schemas.AccessDecision) ->
     status_code=200,
     **action_options(WORK_ITEMS, "Move a work item to its next stage", "transition"),
 )
-async def transition(caller: Caller, id: int, data: schemas.WorkItemTransition) -> schemas.WorkItem:
+async def transition(
+    caller: Caller, id: RowId, data: schemas.WorkItemTransition
+) -> schemas.WorkItem:
     """One step along the life cycle (or to rejected), recorded as an event; dispatching
     needs an assignee."""
     result = await WORK_ITEMS.one(
@@ -178,7 +184,7 @@ async def transition(caller: Caller, id: int, data: schemas.WorkItemTransition) 
     "/work-items/{id:int}/events",
     **action_options(WORK_ITEMS, "History of a work item", "events", method="GET"),
 )
-async def events(caller: Caller, id: int) -> list[schemas.WorkItemEvent]:
+async def events(caller: Caller, id: RowId) -> list[schemas.WorkItemEvent]:
     """Every status move of the work item, oldest first."""
     async with scoped_transaction(caller.scope):
         await get_row(WorkItem, id, field="id")
