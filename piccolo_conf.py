@@ -11,6 +11,7 @@ APP_REGISTRY = AppRegistry(
     apps=[
         "piccolo.apps.user.piccolo_app",
         "piccolo_api.session_auth.piccolo_app",
+        "piccolo_api.mfa.authenticator.piccolo_app",
         "piccolo_admin.piccolo_app",
         "tables.piccolo_app",
     ]

@@ -5,10 +5,12 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from piccolo.apps.user.tables import BaseUser
 from piccolo_admin.endpoints import TableConfig, create_admin
 from piccolo_api.crud.hooks import Hook
 
-from admin.forms import FORMS
+from admin.forms import FORMS, SCOPED_FORMS
+from admin.frontend import LocalisedAdmin
 from admin.hooks import (
     access_entry_hooks,
     check_in_hooks,
@@ -17,7 +19,11 @@ from admin.hooks import (
     work_item_hooks,
 )
 from admin.links import SIDEBAR_LINKS
+from admin.media import media_storage
+from admin.mfa import mfa_provider
 from admin.scope_guard import ScopeGuard
+from admin.tables import view_options
+from admin.translations import translations
 from app.areas import services as area_services
 from app.assessment import services as assessment_services
 from app.daily import services as daily_services
@@ -39,7 +45,7 @@ MENU: dict[str, list[Any]] = {
         places.Household,
         places.Resident,
     ],
-    "人员 People": [people.StaffMember, people.GridAssignment, people.Leave],
+    "人员 People": [people.StaffMember, people.GridAssignment, people.Leave, BaseUser],
     "日常工作 Daily work": [daily.CheckIn, daily.DiaryEntry],
     "事项与准入 Work & access list": [
         work.AccessListEntry,
@@ -121,7 +127,13 @@ def table_configs() -> list[TableConfig]:
     """One TableConfig per domain table, grouped into the Chinese menu."""
     hooks = table_hooks()
     return [
-        TableConfig(table, menu_group=group, hooks=hooks.get(table))
+        TableConfig(
+            table,
+            menu_group=group,
+            hooks=hooks.get(table),
+            media_storage=media_storage().get(table),
+            **view_options(table),
+        )
         for group, tables in MENU.items()
         for table in tables
     ]
@@ -134,9 +146,15 @@ def build_admin() -> Any:
         tables=table_configs(),
         site_name="人民网格 People's Grid",
         default_language_code="zh-cn",
+        translations=translations(),
         forms=FORMS,
         sidebar_links=SIDEBAR_LINKS,
         production=settings.production,
         allowed_hosts=[],
+        mfa_providers=[mfa_provider()],
     )
-    return ScopeGuard(admin)
+    tables = {
+        config.table_class._meta.tablename: config.table_class for config in admin.table_configs
+    }
+    forms = {form.slug: form for form in SCOPED_FORMS}
+    return LocalisedAdmin(ScopeGuard(admin), tables=tables, forms=forms)

@@ -17,7 +17,9 @@ import pytest
 import uvicorn
 from playwright.async_api import BrowserContext, Page, async_playwright
 
+from app.crud import insert_row
 from app.demo import load_demo
+from app.geo import rectangle
 from app.settings import ROOT, settings
 from tables.areas import Community, ResponsibilityGrid, Street
 from tables.people import StaffMember
@@ -188,3 +190,31 @@ async def test_maps_dashboards_public_page_and_grid_click_in_chromium(
     response = await page.goto("/maps/")
     assert "/admin/" in page.url  # staff pages send visitors to the login
     await anonymous.close()
+
+    # Topology problems (data written past the services) show on the map.
+    grids = await ResponsibilityGrid.select().where(ResponsibilityGrid.community == community["id"])
+    west, south = min(g["min_lon"] for g in grids), min(g["min_lat"] for g in grids)
+    last = grids[-1]
+    half = rectangle(
+        last["min_lon"], last["min_lat"], (last["min_lon"] + last["max_lon"]) / 2, last["max_lat"]
+    )
+    await ResponsibilityGrid.update({ResponsibilityGrid.boundary: half}).where(
+        ResponsibilityGrid.id == last["id"]
+    )  # leaves a gap
+    await insert_row(
+        ResponsibilityGrid,
+        {
+            "code": community["code"] + "099",
+            "name": "重叠越界网格",
+            "community": community["id"],
+            "boundary": rectangle(west + 0.005, south - 0.002, west + 0.012, south + 0.004),
+            "household_count": 300,
+        },
+    )
+    official = await logged_in(browser, server, "jd1")
+    page = await official.new_page()
+    await page.goto(f"/maps/community/{community['code']}")
+    for kind in ("overlap", "gap", "outside"):
+        assert await page.locator(f"path.topology.{kind}").count() >= 1, kind
+    await shot(page, "map-topology-problems")
+    await official.close()

@@ -1,0 +1,483 @@
+"""Chinese names of every table, column and choice the admin shows: the one place to edit them.
+
+The admin front end prints `schema.properties[<column>].title` as column headings and form
+labels, the table name as page headings and menu entries, and each choice's `display_name`.
+Piccolo columns have no title option, so `relabel_schema` rewrites the schema the admin serves
+(see admin/frontend.py), and admin/translations.py feeds the same names to the front end's
+translator (with English names for users who switch language).
+
+A column missing here falls back to the Chinese words its `help_text` starts with; a test checks
+that every column of every admin table ends up with a Chinese title.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Any
+
+from piccolo.table import Table
+
+from app.labels import LABELS as DOMAIN_CHOICE_LABELS
+
+# Table name → Chinese name (menu, headings) and English name (English UI).
+TABLES: dict[str, tuple[str, str]] = {
+    "district": ("区", "Districts"),
+    "street": ("街道", "Streets"),
+    "community": ("社区", "Communities"),
+    "responsibility_grid": ("责任网格", "Responsibility grids"),
+    "building": ("楼栋", "Buildings"),
+    "facility": ("设施", "Facilities"),
+    "organisation": ("单位", "Organisations"),
+    "household": ("住户", "Households"),
+    "resident": ("居民", "Residents"),
+    "staff_member": ("工作人员", "Staff members"),
+    "grid_assignment": ("网格分配", "Grid assignments"),
+    "leave": ("请假", "Leave"),
+    "check_in": ("签到", "Check-ins"),
+    "diary_entry": ("民情日记", "Diary entries"),
+    "department": ("职能部门", "Departments"),
+    "access_list_entry": ("准入清单", "Access list"),
+    "access_refusal": ("准入拒绝记录", "Access refusals"),
+    "work_item": ("工作事项", "Work items"),
+    "work_item_event": ("事项流转记录", "Work item events"),
+    "indicator": ("考核指标", "Indicators"),
+    "assessment": ("考核评价", "Assessments"),
+    "assessment_score": ("指标得分", "Assessment scores"),
+    "evaluation_rollup": ("考核汇总", "Evaluation rollups"),
+    "supervision_record": ("监督记录", "Supervision records"),
+    "job_schedule": ("定时任务", "Job schedules"),
+    "rest_day": ("休息日", "Rest days"),
+    "subsidy_grade": ("绩效补贴档次", "Subsidy grades"),
+    "webhook_endpoint": ("Webhook 推送端点", "Webhook endpoints"),
+    "webhook_delivery": ("Webhook 投递记录", "Webhook deliveries"),
+    "reminder": ("提醒", "Reminders"),
+    "audit_log": ("审计日志", "Audit log"),
+    "api_token": ("API 令牌", "API tokens"),
+    "public_notice": ("公开公告", "Public notices"),
+    "piccolo_user": ("登录账号", "Logins"),
+    "sessions": ("登录会话", "Sessions"),
+    "mfa_authenticator_secret": ("两步验证密钥", "MFA secrets"),
+}
+
+# Columns every table shares.
+COMMON = {"id": "编号", "created_at": "创建时间"}
+BOUNDARY = "边界 (GeoJSON)"
+
+# Table name → column name → Chinese title.
+COLUMNS: dict[str, dict[str, str]] = {
+    "district": {"code": "行政区划代码", "name": "名称", "boundary": BOUNDARY},
+    "street": {"code": "街道编码", "name": "名称", "district": "所属区", "boundary": BOUNDARY},
+    "community": {"code": "社区编码", "name": "名称", "street": "所属街道", "boundary": BOUNDARY},
+    "responsibility_grid": {
+        "code": "网格编码",
+        "name": "名称",
+        "community": "所属社区",
+        "kind": "网格类型",
+        "household_count": "户数",
+        "size_warning": "规模预警",
+        "responsible_organisation": "责任单位",
+        "boundary": BOUNDARY,
+        "min_lon": "最小经度",
+        "min_lat": "最小纬度",
+        "max_lon": "最大经度",
+        "max_lat": "最大纬度",
+    },
+    "building": {
+        "code": "楼栋编码",
+        "address": "地址",
+        "kind": "楼栋类型",
+        "longitude": "经度",
+        "latitude": "纬度",
+        "floors": "层数",
+        "grid": "所属网格",
+        "community": "所属社区",
+    },
+    "facility": {
+        "name": "名称",
+        "kind": "设施类型",
+        "longitude": "经度",
+        "latitude": "纬度",
+        "grid": "所属网格",
+        "community": "所属社区",
+    },
+    "organisation": {
+        "name": "名称",
+        "kind": "单位类型",
+        "credit_code": "统一社会信用代码",
+        "address": "地址",
+        "contact_phone": "联系电话",
+        "grid": "所属网格",
+        "community": "所属社区",
+    },
+    "household": {
+        "building": "楼栋",
+        "room": "房号",
+        "member_count": "人口数",
+        "care_tags": "关爱标签",
+        "grid": "所属网格",
+        "community": "所属社区",
+    },
+    "resident": {
+        "household": "住户",
+        "name": "姓名",
+        "id_number": "身份证号",
+        "phone": "电话",
+        "birth_date": "出生日期",
+        "community": "所属社区",
+    },
+    "staff_member": {
+        "user": "登录账号",
+        "name": "姓名",
+        "phone": "电话",
+        "role": "角色",
+        "street": "所属街道",
+        "community": "所属社区",
+        "active": "在岗",
+    },
+    "grid_assignment": {
+        "staff": "工作人员",
+        "grid": "网格",
+        "kind": "主责/协助",
+        "community": "所属社区",
+    },
+    "leave": {
+        "staff": "工作人员",
+        "starts_on": "开始日期",
+        "ends_on": "结束日期",
+        "reason": "事由",
+    },
+    "check_in": {
+        "staff": "工作人员",
+        "grid": "网格",
+        "community": "社区",
+        "at": "签到时间",
+        "local_date": "日期",
+        "latitude": "纬度",
+        "longitude": "经度",
+        "inside_grid": "在网格内",
+        "counted": "计入",
+        "note": "备注",
+        "photo": "照片",
+    },
+    "diary_entry": {
+        "staff": "工作人员",
+        "grid": "网格",
+        "community": "社区",
+        "household": "住户",
+        "category": "类别",
+        "content": "内容",
+        "follow_up_due": "跟进期限",
+        "work_item": "关联事项",
+    },
+    "department": {"name": "名称", "line": "条线"},
+    "access_list_entry": {
+        "street": "街道",
+        "name": "事项名称",
+        "department": "部门",
+        "category": "类别",
+        "legal_basis": "法律依据",
+        "status": "状态",
+        "decided_by": "决定人",
+        "decided_at": "决定时间",
+        "decision_reason": "决定理由",
+        "valid_from": "生效日期",
+        "valid_to": "失效日期",
+    },
+    "access_refusal": {
+        "street": "街道",
+        "community": "社区",
+        "department": "部门",
+        "access_entry": "引用的清单事项",
+        "pushed_title": "推送事项",
+        "reason": "拒绝原因",
+        "refused_at": "拒绝时间",
+    },
+    "work_item": {
+        "access_entry": "准入事项",
+        "community": "社区",
+        "grid": "网格",
+        "title": "标题",
+        "description": "描述",
+        "source": "来源",
+        "status": "状态",
+        "assignee": "承办人",
+        "due_at": "期限",
+        "overdue": "已逾期",
+        "closed_at": "办结时间",
+    },
+    "work_item_event": {
+        "work_item": "工作事项",
+        "from_status": "原状态",
+        "to_status": "新状态",
+        "actor": "操作人",
+        "note": "备注",
+        "at": "时间",
+    },
+    "indicator": {
+        "name": "名称",
+        "weight": "权重",
+        "kind": "指标类型",
+        "metric": "实测指标",
+        "max_score": "满分",
+    },
+    "assessment": {
+        "evaluator_kind": "评价方类型",
+        "evaluator_id": "评价方编号",
+        "target_kind": "被评价方类型",
+        "target_id": "被评价方编号",
+        "direction": "评价方向",
+        "street": "所属街道",
+        "period_start": "周期开始",
+        "period_end": "周期结束",
+        "comment": "评语",
+        "created_by": "创建人",
+    },
+    "assessment_score": {"assessment": "考核评价", "indicator": "考核指标", "score": "得分"},
+    "evaluation_rollup": {
+        "target_kind": "对象类型",
+        "target_id": "对象编号",
+        "parent_kind": "排名范围类型",
+        "parent_id": "排名范围编号",
+        "period_kind": "周期类型",
+        "period_start": "周期开始",
+        "check_in_rate": "签到率",
+        "on_time_rate": "按时办结率",
+        "supervision_response_rate": "监督回应率",
+        "avg_response_hours": "平均回应时长(小时)",
+        "top_down_score": "自上而下评分",
+        "bottom_up_score": "自下而上评分",
+        "average_score": "平均评分",
+        "sample_size": "样本量",
+        "composite_score": "综合得分",
+        "rank": "排名",
+        "subsidy_grade": "补贴档次",
+        "computed_at": "计算时间",
+    },
+    "supervision_record": {
+        "kind": "监督类型",
+        "subject": "监督对象",
+        "community": "社区",
+        "grid": "网格",
+        "raised_by_name": "反映人",
+        "raised_by_contact": "联系方式",
+        "anonymous": "匿名",
+        "content": "内容",
+        "status": "状态",
+        "answer": "答复",
+        "answered_by": "答复人",
+        "answered_at": "答复时间",
+        "public": "公开",
+        "due_at": "答复期限",
+        "overdue": "已逾期",
+        "evidence": "证据材料",
+    },
+    "job_schedule": {
+        "job": "任务",
+        "street": "街道",
+        "at_time": "执行时间",
+        "every_minutes": "间隔(分钟)",
+        "enabled": "启用",
+        "note": "备注",
+        "updated_at": "更新时间",
+    },
+    "rest_day": {"day": "日期", "name": "名称"},
+    "subsidy_grade": {
+        "street": "街道",
+        "grade": "档次",
+        "min_score": "最低综合得分",
+        "note": "备注",
+    },
+    "webhook_endpoint": {
+        "name": "名称",
+        "url": "地址",
+        "secret": "密钥",
+        "events": "事件",
+        "active": "启用",
+    },
+    "webhook_delivery": {
+        "endpoint": "端点",
+        "reminder": "提醒",
+        "event": "事件",
+        "payload": "内容",
+        "status": "投递状态",
+        "attempts": "尝试次数",
+        "next_attempt_at": "下次尝试",
+        "last_status_code": "HTTP 状态码",
+        "last_error": "错误",
+        "delivered_at": "送达时间",
+    },
+    "reminder": {
+        "staff": "工作人员",
+        "date": "日期",
+        "slot": "时段",
+        "channel": "渠道",
+        "status": "提醒状态",
+        "message": "内容",
+        "attempts": "投递次数",
+    },
+    "audit_log": {
+        "actor_id": "操作人编号",
+        "table_name": "表",
+        "row_id": "行编号",
+        "action": "操作",
+        "before": "修改前",
+        "after": "修改后",
+        "at": "时间",
+    },
+    "api_token": {
+        "name": "名称",
+        "prefix": "前缀",
+        "secret_hash": "令牌摘要",
+        "scope": "范围",
+        "street": "街道",
+        "community": "社区",
+        "can_write": "可写",
+        "expires_at": "到期时间",
+        "last_used_at": "最近使用",
+        "revoked_at": "吊销时间",
+        "created_by": "创建人",
+    },
+    "public_notice": {
+        "community": "社区",
+        "title": "标题",
+        "body": "正文",
+        "published_at": "发布时间",
+        "visible": "公开",
+    },
+    "piccolo_user": {
+        "username": "用户名",
+        "password": "密码",
+        "first_name": "名",
+        "last_name": "姓",
+        "email": "电子邮箱",
+        "active": "启用",
+        "admin": "可登录后台",
+        "superuser": "超级管理员",
+        "last_login": "上次登录",
+    },
+}
+
+# Enum class name → value → Chinese name, for the vocabularies app/labels.py does not name.
+EXTRA_CHOICES: dict[str, dict[str, str]] = {
+    "FacilityKind": {
+        "road": "道路",
+        "public_service_station": "公共服务站",
+        "sports_venue": "体育场馆",
+        "park": "公园",
+        "fire_hydrant": "消防栓",
+        "surveillance_camera": "监控探头",
+        "parking": "停车场",
+        "other": "其他",
+    },
+    "OrganisationKind": {
+        "market": "市场",
+        "school": "学校",
+        "hospital": "医院",
+        "enterprise": "企业",
+        "property_management": "物业管理",
+        "ngo": "社会组织",
+        "government_office": "机关单位",
+        "other": "其他",
+    },
+    "WorkSource": {
+        "department": "部门派发",
+        "grid_report": "网格上报",
+        "diary": "民情日记",
+        "supervision": "群众监督",
+        "hotline": "热线",
+    },
+    "DiaryCategory": {
+        "visit": "走访",
+        "mediation": "调解",
+        "publicity": "宣传",
+        "information_collection": "信息采集",
+        "emergency": "应急处置",
+        "other": "其他",
+    },
+    "IndicatorKind": {"measured": "实测", "scored": "评分"},
+    "MeasuredMetric": {
+        "check_in_rate": "签到率",
+        "on_time_rate": "按时办结率",
+        "supervision_response_rate": "监督回应率",
+    },
+    "TargetKind": {
+        "department": "职能部门",
+        "street": "街道",
+        "community": "社区",
+        "grid": "网格",
+        "staff": "工作人员",
+    },
+    "AssessmentDirection": {"top_down": "自上而下", "bottom_up": "自下而上"},
+    "PeriodKind": {"day": "日", "month": "月"},
+    "ReminderChannel": {"in_app": "站内", "webhook": "Webhook 推送"},
+    "ReminderStatus": {"pending": "待发送", "sent": "已发送", "failed": "发送失败", "read": "已读"},
+    "AuditAction": {"INSERT": "新增", "UPDATE": "修改", "DELETE": "删除"},
+    "JobKind": {
+        "check_in_reminder": "签到提醒",
+        "overdue_escalation": "逾期督办",
+        "daily_rollup": "日考核汇总",
+        "monthly_rollup": "月考核汇总",
+        "webhook_delivery": "Webhook 投递与重试",
+    },
+    "DeliveryStatus": {"pending": "待投递", "delivered": "已送达", "failed": "投递失败"},
+    "TokenScope": {"street": "街道", "community": "社区"},
+}
+
+CJK = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff/（）()、]*")
+
+
+def has_chinese(text: str) -> bool:
+    return CJK.search(text) is not None
+
+
+def table_names(table: type[Table]) -> tuple[str, str]:
+    """(Chinese, English) name of a table: named here, else from its help text."""
+    tablename = table._meta.tablename
+    if tablename in TABLES:
+        return TABLES[tablename]
+    english = tablename.replace("_", " ").capitalize()
+    match = CJK.search(table._meta.help_text or "")
+    return (match.group(0) if match else english, english)
+
+
+def column_title(tablename: str, column: str, help_text: str | None = None) -> str | None:
+    """The Chinese title of a column: named here, else the Chinese its help text starts with."""
+    title = COLUMNS.get(tablename, {}).get(column) or COMMON.get(column)
+    if title:
+        return title
+    match = CJK.search(help_text or "")
+    return match.group(0) if match else None
+
+
+def choice_labels(enum: type[Enum]) -> dict[str, str]:
+    """Value → Chinese name for one vocabulary."""
+    for known, names in DOMAIN_CHOICE_LABELS.items():
+        if known.__name__ == enum.__name__:
+            return names
+    return EXTRA_CHOICES.get(enum.__name__, {})
+
+
+def table_choice_labels(table: type[Table]) -> dict[str, dict[str, str]]:
+    """Column name → (value → Chinese name) for the choice columns of `table`."""
+    return {
+        column._meta.name: choice_labels(column._meta.choices)
+        for column in table._meta.columns
+        if column._meta.choices is not None
+    }
+
+
+def relabel_schema(table: type[Table], schema: dict[str, Any]) -> dict[str, Any]:
+    """The admin's JSON schema of `table` with Chinese titles and choice names."""
+    tablename = table._meta.tablename
+    help_texts = {c._meta.name: c._meta.help_text for c in table._meta.columns}
+    choices = table_choice_labels(table)
+    for name, field in schema.get("properties", {}).items():
+        title = column_title(tablename, name, help_texts.get(name))
+        if title:
+            field["title"] = title
+        extra_choices = (field.get("extra") or {}).get("choices") or {}
+        names = choices.get(name, {})
+        for choice in extra_choices.values():
+            choice["display_name"] = names.get(str(choice.get("value")), choice["display_name"])
+    return schema
