@@ -23,8 +23,9 @@ from app.geo import rectangle
 from app.settings import ROOT, settings
 from tables.areas import Community, ResponsibilityGrid, Street
 from tables.people import StaffMember
-from tables.places import Resident
+from tables.places import Building, Resident
 from tables.supervision import SupervisionRecord
+from tests.excel.support import xlsx
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -190,6 +191,37 @@ async def test_maps_dashboards_public_page_and_grid_click_in_chromium(
     response = await page.goto("/maps/")
     assert "/admin/" in page.url  # staff pages send visitors to the login
     await anonymous.close()
+
+    # Excel: a community admin uploads a household file; the check lists the bad rows.
+    building = (
+        await Building.select(Building.code).where(Building.community == community["id"]).first()
+    )
+    admin_context = await logged_in(browser, server, "sq01")
+    page = await admin_context.new_page()
+    await page.goto("/excel/")
+    await page.select_option("select[name=kind]", "households")
+    await page.set_input_files(
+        "input[name=file]",
+        files=[
+            {
+                "name": "households.xlsx",
+                "mimeType": "application/octet-stream",
+                "buffer": xlsx(
+                    ["楼栋编码", "房号", "人口数", "关爱标签"],
+                    [
+                        (building["code"], "9-901", 2, "独居老人"),
+                        (building["code"], "9-902", "三", ""),
+                        ("340705999999999999", "9-903", 1, ""),
+                    ],
+                ),
+            }
+        ],
+    )
+    await page.click("button[type=submit]")
+    await page.wait_for_selector("text=整份文件未写入")
+    assert await page.locator("td", has_text="人口数").count() == 1
+    await shot(page, "excel-check-with-errors")
+    await admin_context.close()
 
     # Topology problems (data written past the services) show on the map.
     grids = await ResponsibilityGrid.select().where(ResponsibilityGrid.community == community["id"])
