@@ -345,6 +345,14 @@ async def token_detail(
     return render(fmt, "service_requests", [await services.request_for_token(street, stem)])
 
 
+@get(["/", "/{path:path}"], include_in_schema=False)
+async def unknown_resource(path: str = "/") -> None:
+    """Any other path under /open311/v2/ answers the spec's 404, not the API's problem+json."""
+    raise NotFound(
+        f"{path[:80]} is not a GeoReport v2 resource: discovery, services, requests or tokens"
+    )
+
+
 open311_router = Router(
     path="/open311/v2",
     route_handlers=[
@@ -359,6 +367,7 @@ open311_router = Router(
         requests_xml,
         request_detail,
         token_detail,
+        unknown_resource,
     ],
     tags=["open311"],
     before_request=limit_rate,

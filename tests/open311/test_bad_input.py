@@ -238,3 +238,17 @@ async def test_random_forms_never_break_the_server(client: httpx.AsyncClient, ci
         seen.add(response.status_code)
         assert response.status_code in (200, 400), (params, response.text[:300])
     assert {201, 400, 200} <= seen
+
+
+async def test_unknown_resources_answer_in_the_specs_shape(client: httpx.AsyncClient) -> None:
+    for path, content_type in (
+        ("potholes.json", "application/json"),
+        ("potholes/1.xml", "text/xml"),
+        ("", "application/json"),
+    ):
+        response = await client.get(f"{BASE}/{path}")
+        assert response.status_code == 404, path
+        assert response.headers["content-type"].startswith(content_type)
+        assert "is not a GeoReport v2 resource" in errors_of(response)[0][1]
+    wrong_method = await client.delete(f"{BASE}/requests.json")
+    assert wrong_method.status_code == 405
