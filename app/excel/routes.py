@@ -121,6 +121,10 @@ def upload_page(request: Request[Any, Any, Any], message: str = "") -> str:
     )
 
 
+def _cell(value: Any) -> Any:
+    return "、".join(str(v) for v in value) if isinstance(value, list) else value
+
+
 def report_html(report: ImportReport, token: str | None, csrf: str) -> str:
     spec = spec_of(report.kind)
     if report.errors:
@@ -139,8 +143,8 @@ def report_html(report: ImportReport, token: str | None, csrf: str) -> str:
     )
     columns = sorted({key for row in report.preview for key in row if key != "row"})
     preview = table(
-        ["行", *columns],
-        [[row.get("row"), *(row.get(c, "") for c in columns)] for row in report.preview],
+        ["行", *(spec.header_of(c) or c for c in columns)],
+        [[row.get("row"), *(_cell(row.get(c, "")) for c in columns)] for row in report.preview],
     )
     confirm = ""
     if token and report.ok and not report.committed:
