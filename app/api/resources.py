@@ -35,9 +35,9 @@ from app.api.pagination import (
     where_clause,
 )
 from app.api.problems import errors_for
-from app.crud import delete_row, lock_row
+from app.crud import delete_row, get_by, lock_row
 from app.db import write_transaction
-from app.errors import Forbidden, NotFound
+from app.errors import Forbidden
 from app.personal_data import protect_rows
 from app.scope import Scope, scoped_transaction
 
@@ -106,20 +106,10 @@ class Resource:
         """The primary key of the row a path names (its id, or its code for areas)."""
         if self.key == "id":
             return int(key)
-        rows = await self.table.raw(
-            f'SELECT id FROM "{self.tablename}" WHERE "{self.key}" = {{}}', str(key)
-        ).run()
-        if not rows:
-            raise NotFound(f"no {self.noun} with {self.key} {key}", field=self.key)
-        return int(rows[0]["id"])
+        return int((await self.fetch_one(key))["id"])
 
     async def fetch_one(self, key: Any) -> Row:
-        rows = await self.table.raw(
-            f'SELECT * FROM "{self.tablename}" WHERE "{self.key}" = {{}}', key
-        ).run()
-        if not rows:
-            raise NotFound(f"no {self.noun} with {self.key} {key}", field=self.key)
-        return dict(rows[0])
+        return await get_by(self.table, self.key, key, field=self.key)
 
     async def fetch_page(
         self, given: dict[str, Any], sort: str | None, page: int, page_size: int
