@@ -22,7 +22,7 @@ from typing import Any
 
 from bench.scale import parse_scale
 
-SERVERS = ("product-uvicorn", "product-granian", "raw", "drf")
+SERVERS = ("product-uvicorn", "product-granian", "raw", "drf", "product-tuned")
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -134,6 +134,7 @@ async def benchmark(url: str, scale: Any, args: argparse.Namespace) -> int:
             print(f"  reminder scan: {results['reminder_scan']}")
     finally:
         await DB.close_connection_pool()
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     json_path, md_path = report.write(results)
     print()
     print(md_path.read_text())

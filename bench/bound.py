@@ -62,24 +62,40 @@ works_in AS (
     JOIN responsibility_grid g ON g.id = ga.grid
     JOIN community c ON c.id = g.community
 ),
+staff_done AS (
+    SELECT staff, count(DISTINCT day) AS done FROM hits GROUP BY staff
+),
+grid_done AS (
+    SELECT grid, count(*) AS done FROM hits GROUP BY grid
+),
+community_done AS (
+    SELECT community, count(*) AS done
+    FROM (SELECT DISTINCT community, staff, day FROM hits) x GROUP BY community
+),
+street_done AS (
+    SELECT street, count(*) AS done
+    FROM (SELECT DISTINCT street, staff, day FROM hits) x GROUP BY street
+),
 check_in_rates AS (
-    SELECT 'staff' AS kind, sd.staff AS id, sd.due,
-           (SELECT count(DISTINCT h.day) FROM hits h WHERE h.staff = sd.staff) AS done
-    FROM staff_due sd
+    SELECT 'staff' AS kind, sd.staff AS id, sd.due, COALESCE(d.done, 0) AS done
+    FROM staff_due sd LEFT JOIN staff_done d USING (staff)
     UNION ALL
-    SELECT 'grid', w.grid, sum(sd.due),
-           (SELECT count(*) FROM hits h WHERE h.grid = w.grid)
-    FROM works_in w JOIN staff_due sd ON sd.staff = w.staff GROUP BY w.grid
+    SELECT 'grid', x.grid, x.due, COALESCE(d.done, 0)
+    FROM (SELECT w.grid, sum(sd.due) AS due FROM works_in w
+          JOIN staff_due sd ON sd.staff = w.staff GROUP BY w.grid) x
+    LEFT JOIN grid_done d USING (grid)
     UNION ALL
-    SELECT 'community', x.community, sum(sd.due),
-           (SELECT count(DISTINCT (h.staff, h.day)) FROM hits h WHERE h.community = x.community)
-    FROM (SELECT DISTINCT staff, community FROM works_in) x
-    JOIN staff_due sd ON sd.staff = x.staff GROUP BY x.community
+    SELECT 'community', x.community, x.due, COALESCE(d.done, 0)
+    FROM (SELECT y.community, sum(sd.due) AS due
+          FROM (SELECT DISTINCT staff, community FROM works_in) y
+          JOIN staff_due sd ON sd.staff = y.staff GROUP BY y.community) x
+    LEFT JOIN community_done d USING (community)
     UNION ALL
-    SELECT 'street', x.street, sum(sd.due),
-           (SELECT count(DISTINCT (h.staff, h.day)) FROM hits h WHERE h.street = x.street)
-    FROM (SELECT DISTINCT staff, street FROM works_in) x
-    JOIN staff_due sd ON sd.staff = x.staff GROUP BY x.street
+    SELECT 'street', x.street, x.due, COALESCE(d.done, 0)
+    FROM (SELECT y.street, sum(sd.due) AS due
+          FROM (SELECT DISTINCT staff, street FROM works_in) y
+          JOIN staff_due sd ON sd.staff = y.staff GROUP BY y.street) x
+    LEFT JOIN street_done d USING (street)
 ),
 due_work AS (
     SELECT w.assignee, w.grid, w.community, c.street,
@@ -180,7 +196,7 @@ composite AS (
 SELECT m.kind, m.id, m.parent_kind, m.parent_id,
        m.check_in_rate::float8, m.on_time_rate::float8, m.response_rate::float8,
        m.response_hours::float8, m.top_down::float8, m.bottom_up::float8, m.average::float8,
-       m.sample_size, cp.score::float8 AS composite,
+       m.sample_size::int, cp.score::float8 AS composite,
        CASE WHEN cp.score IS NOT NULL AND m.sample_size >= $5::int THEN
            rank() OVER (PARTITION BY m.kind, m.parent_kind, m.parent_id,
                                      cp.score IS NOT NULL AND m.sample_size >= $5::int

@@ -28,7 +28,7 @@ async def _replica(conn: asyncpg.Connection, sql: str, *args: Any) -> None:
         await conn.execute(sql, *args)
 
 
-async def monthly_rollup(url: str, repeats: int = 2) -> dict[str, Any]:
+async def monthly_rollup(url: str, repeats: int = 3) -> dict[str, Any]:
     from app.clock import local_today, utc_now
     from app.jobs.rollups import MIN_RANK_SAMPLE, period_bounds, rollup_period
     from app.settings import settings
@@ -75,6 +75,9 @@ async def monthly_rollup(url: str, repeats: int = 2) -> dict[str, Any]:
         "product_runs": summaries,
         "bound_seconds": [round(t, 3) for t in bound_times],
         "ratio_to_bound": round(first / best_bound, 2) if best_bound else None,
+        "rerun_ratio_to_bound": round(min(product_times[1:] or product_times) / best_bound, 2)
+        if best_bound
+        else None,
         "same_figures": same_figures(stored, bound),
         "met": first < 30 and first <= 2 * best_bound,
     }

@@ -12,6 +12,7 @@ SERVERS = (
     ("product-granian", "product (granian)"),
     ("raw", "limit: raw asyncpg"),
     ("drf", "alternative: DRF"),
+    ("product-tuned", "experiment: product + proposed fixes"),
 )
 
 
@@ -42,7 +43,9 @@ def markdown(report: dict[str, Any]) -> str:
         f"Commit `{report['machine']['commit']}`, {report['machine']['cpus']} CPUs, "
         f"{options['workers']} worker process(es) per server, {options['connections']} "
         f"connections, {options['warmup']:g} s warm-up + {options['seconds']:g} s measured "
-        f"with {report['load_tool']}.",
+        f"with {report['load_tool']}. Load average (1/5/15 min) at start "
+        f"{report['machine'].get('load_average_at_start', '?')}, at end "
+        f"{report['machine'].get('load_average_at_end', '?')} (other work on the machine).",
         "",
         "| scenario | target | "
         + " | ".join(label for _, label in SERVERS)
@@ -66,7 +69,8 @@ def markdown(report: dict[str, Any]) -> str:
             f"| monthly rollup ({rollup['rows']:,} rows, {rollup['period_start']}) | < 30 s, "
             f"≤ 2× bound | first run {rollup['product_seconds'][0]:g} s, re-run "
             f"{rollup['product_seconds'][-1]:g} s | | bound (one SELECT): "
-            f"{min(rollup['bound_seconds']):g} s | | × bound {rollup['ratio_to_bound']:g}, "
+            f"{min(rollup['bound_seconds']):g} s | | | × bound {rollup['ratio_to_bound']:g} "
+            f"(re-run × {rollup.get('rerun_ratio_to_bound', 0):g}), "
             f"same figures: {'yes' if rollup['same_figures'] else '**no**'} | {_met(rollup['met'])} |"
         )
     reminders = report.get("reminder_scan")
@@ -74,7 +78,7 @@ def markdown(report: dict[str, Any]) -> str:
         lines.append(
             f"| daily reminder scan ({reminders['workers']:,} workers) | < 1 s | "
             f"{', '.join(f'{t:g}' for t in reminders['seconds'])} s "
-            f"({', '.join(str(n) for n in reminders['reminders_created'])} reminders) | | | | | "
+            f"({', '.join(str(n) for n in reminders['reminders_created'])} reminders) | | | | | | "
             f"{_met(reminders['met'])} |"
         )
     admin = report.get("admin_list")
@@ -85,22 +89,22 @@ def markdown(report: dict[str, Any]) -> str:
             if "p50_ms" in r
         )
         lines.append(
-            f"| admin list of check_in (rows + count, p50/max) | < 500 ms | {detail} | | | | | "
+            f"| admin list of check_in (rows + count, p50/max) | < 500 ms | {detail} | | | | | | "
             f"{_met(admin['met'])} |"
         )
     rss = report.get("peak_rss")
     if rss:
         peaks = (
             "; ".join(
-                f"{s['key']} {s['results'][k]['peak_rss_mb']:g} MB"
+                f"{s['key']} ({k.removeprefix('product-')}) {s['results'][k]['peak_rss_mb']:g} MB"
                 for s in report["scenarios"]
-                for k in ("product-uvicorn", "product-granian")
+                for k in ("product-uvicorn", "product-granian", "product-tuned")
                 if isinstance(s["results"].get(k), dict)
             )
             or "–"
         )
         lines.append(
-            f"| web worker peak RSS under load | < 200 MB | {peaks} | | | | | {_met(rss['met'])} |"
+            f"| web worker peak RSS under load | < 200 MB | {peaks} | | | | | | {_met(rss['met'])} |"
         )
     lines += [
         "",

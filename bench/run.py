@@ -26,7 +26,7 @@ from bench.load import Request, measure
 from bench.servers import free_port, running, specs
 
 NOT_AVAILABLE = "not available yet"
-PRODUCT_SERVERS = ("product-uvicorn", "product-granian")
+PRODUCT_SERVERS = ("product-uvicorn", "product-granian", "product-tuned")
 
 
 @dataclass
@@ -452,4 +452,5 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "commit": commit,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
     }

@@ -80,6 +80,12 @@ def specs(workers: int, port: int) -> dict[str, ServerSpec]:
             ],
             "/health",
         ),
+        "product-tuned": ServerSpec(
+            "product-tuned",
+            "experiment: the product with the proposed fixes (bench/peers/product_tuned.py)",
+            [*uvicorn, "bench.peers.product_tuned:app"],
+            "/health",
+        ),
         "raw": ServerSpec(
             "raw",
             "limit: bare Litestar + raw asyncpg, uvicorn",
