@@ -35,6 +35,7 @@ from app.supervision import services as supervision_services
 from app.work import services as work_services
 from tables import areas, assessment, daily, jobs, people, places, supervision, system, tokens, work
 from tables.notices import PublicNotice
+from tables.open311 import ServiceRequest
 
 MENU: dict[str, list[Any]] = {
     "区域 Areas": [areas.District, areas.Street, areas.Community, areas.ResponsibilityGrid],
@@ -53,6 +54,7 @@ MENU: dict[str, list[Any]] = {
         work.Department,
         work.WorkItem,
         work.WorkItemEvent,
+        ServiceRequest,
     ],
     "考核 Assessment": [
         assessment.Indicator,
@@ -120,6 +122,7 @@ def table_hooks() -> dict[Any, list[Hook]]:
         system.AuditLog: read_only_hooks(SYSTEM_RECORD),
         jobs.WebhookDelivery: read_only_hooks(SYSTEM_RECORD),
         tokens.ApiToken: read_only_hooks(TOKEN_RECORD),
+        ServiceRequest: read_only_hooks(SYSTEM_RECORD),
     }
 
 

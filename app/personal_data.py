@@ -19,6 +19,7 @@ PERSONAL_TABLES: dict[str, str | None] = {
     "staff_member": None,
     "organisation": "grid",
     "supervision_record": "grid",
+    "open311_request": "grid",  # reporters of Open311 service requests
 }
 
 
