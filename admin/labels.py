@@ -450,6 +450,11 @@ def column_title(tablename: str, column: str, help_text: str | None = None) -> s
     return match.group(0) if match else None
 
 
+def any_column_title(column: str) -> str | None:
+    """The Chinese title of a column name in any table (for messages naming a field)."""
+    return next((names[column] for names in COLUMNS.values() if column in names), None)
+
+
 def choice_labels(enum: type[Enum]) -> dict[str, str]:
     """Value → Chinese name for one vocabulary."""
     for known, names in DOMAIN_CHOICE_LABELS.items():

@@ -40,7 +40,7 @@ class GridMediaStorage(LocalMediaStorage):
         stem, dot, extension = Path(file_name).name.rpartition(".")
         if not dot:
             stem, extension = extension, ""
-        safe = SAFE_NAME.sub("", stem.replace(" ", "_"))[:40] or self.column._meta.name
+        safe = SAFE_NAME.sub("", stem.replace(" ", "_")).strip("_-")[:40] or self.column._meta.name
         return super().generate_file_key(f"{safe}.{extension}" if dot else safe, user)
 
 

@@ -94,7 +94,8 @@ PICCOLO_ZH: dict[str, str] = {
     "Version": "版本",
     "Weeks": "周",
     "Welcome to": "欢迎使用",
-    "with a matching": "·",
+    # "<table> with a matching <column>" (referencing tables) → 责任网格 按 所属社区
+    "with a matching": "按",
 }
 
 # Strings admin/frontend.py routes through the translator, and messages of the server.

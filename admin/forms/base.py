@@ -21,7 +21,7 @@ from piccolo_admin.endpoints import FormConfig
 from pydantic import BaseModel
 from starlette.requests import Request
 
-from admin.labels import choice_labels
+from admin.labels import any_column_title, choice_labels
 from admin.scope_guard import actor_of
 from app.errors import (
     AccessRefused,
@@ -84,6 +84,8 @@ class ScopedForm:
     levels: frozenset[Level]
     group: str | None = None
     choices: dict[str, ChoiceSource] = field(default_factory=dict)
+    # Service field → form field, where the service names a field differently.
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.config = FormConfig(
@@ -115,10 +117,12 @@ class ScopedForm:
     def refusal(self, exc: DomainError) -> str:
         """`<kind>（<field title>）：<reason>`, the reason as the service gave it."""
         kind = next(text for error, text in REFUSAL_KINDS if isinstance(exc, error))
-        fields = self.model.model_fields
-        title = fields[exc.field].title if exc.field in fields else None
-        where = f"（{title or exc.field}）" if exc.field else ""
-        return f"{kind}{where}：{exc.detail}"
+        if not exc.field:
+            return f"{kind}：{exc.detail}"
+        name = self.aliases.get(exc.field, exc.field)
+        field = self.model.model_fields.get(name)
+        title = field.title if field is not None else any_column_title(name)
+        return f"{kind}（{title or exc.field}）：{exc.detail}"
 
     async def schema_for(
         self, asgi_scope: dict[str, Any], schema: dict[str, Any]

@@ -167,6 +167,7 @@ FORMS = [
         levels=frozenset({Level.street, Level.district}),
         group=GROUP,
         choices={"entry": open_entries, "decision": decisions},
+        aliases={"decision_reason": "reason", "status": "decision"},
     ),
     ScopedForm(
         name="推送工作事项 Push a work item",
@@ -196,5 +197,6 @@ FORMS = [
             "to_status": enum_choices(WorkStatus, only=set(WorkStatus) - {WorkStatus.reported}),
             "assignee": staff,
         },
+        aliases={"status": "to_status"},
     ),
 ]
