@@ -11,7 +11,7 @@ from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, Swag
 from litestar.types import Receive, Scope, Send
 
 from admin.site import build_admin
-from app.db import DB
+from app.db import DB, release_connection
 from app.jobs.lifespan import jobs_lifespan
 from app.routes import ROUTE_HANDLERS
 from app.settings import settings
@@ -37,7 +37,7 @@ async def index() -> Response[str]:
 
 @asynccontextmanager
 async def database_pool(app: Litestar) -> AsyncIterator[None]:
-    await DB.start_connection_pool(max_size=settings.db_pool_max)
+    await DB.start_connection_pool(max_size=settings.db_pool_max, reset=release_connection)
     try:
         yield
     finally:

@@ -131,10 +131,8 @@ async def scoped_transaction(scope: Scope) -> AsyncIterator[PostgresTransaction]
 
     Nested use joins the outer transaction (its scope stays in force).
     """
-    async with write_transaction(scope.user_id) as transaction:
-        settings = scope.settings()
-        calls = ", ".join(f"set_config('{name}', ${i}, true)" for i, name in enumerate(settings, 1))
-        await transaction.connection.execute(f"SELECT {calls}", *settings.values())
-        if not scope.is_superuser:
-            await transaction.connection.execute(f"SET LOCAL ROLE {APP_ROLE}")
+    settings = scope.settings()
+    if not scope.is_superuser:
+        settings["role"] = APP_ROLE  # set_config('role', …, true) is SET LOCAL ROLE
+    async with write_transaction(None, settings) as transaction:
         yield transaction
