@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar, Response, asgi, get
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.types import Receive, Scope, Send
 
@@ -54,6 +55,19 @@ def create_app() -> Litestar:
             version="1.0.0",
             path="/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(), RedocRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(
+                        type="http", scheme="bearer", description="API token (pg_…) from the admin"
+                    ),
+                    "session": SecurityScheme(
+                        type="apiKey",
+                        name="id",
+                        security_scheme_in="cookie",
+                        description="Admin session cookie; writes also need X-CSRFToken",
+                    ),
+                }
+            ),
         ),
         debug=False,
     )

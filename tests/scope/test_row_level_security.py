@@ -6,7 +6,7 @@ import pytest
 
 from app.crud import insert_row
 from app.db import DB
-from app.errors import Forbidden
+from app.errors import DomainError, Forbidden
 from app.scope import Level, Scope, scope_for_user, scoped_transaction
 from tables.areas import Community, ResponsibilityGrid
 from tables.daily import CheckIn
@@ -145,3 +145,32 @@ async def test_a_login_without_staff_record_sees_no_scoped_rows() -> None:
     async with scoped_transaction(Scope(user_id=None, level=Level.none)):
         assert await ResponsibilityGrid.count() == 0
         assert await Community.count() == 0
+
+
+async def test_street_official_creates_a_community_in_their_street_only() -> None:
+    from app.areas.schemas import CommunityCreate
+    from app.areas.services import create_community
+
+    tree = await area_tree()
+    official = await make_staff("jd", role="street_official", street=tree.streets["A"])
+    scope = await scope_for_user(official["user"])
+    async with scoped_transaction(scope):
+        created = await create_community(
+            CommunityCreate(
+                code=tree.streets["A"]["code"] + "009",
+                name="新社区",
+                street=tree.streets["A"]["id"],
+            )
+        )
+    assert created["code"].endswith("009")
+    with pytest.raises(DomainError) as refused:
+        async with scoped_transaction(scope):
+            await create_community(
+                CommunityCreate(
+                    code=tree.streets["B"]["code"] + "009",
+                    name="越权社区",
+                    street=tree.streets["B"]["id"],
+                )
+            )
+    assert refused.value.status in (403, 404)
+    assert await Community.count() == 4
