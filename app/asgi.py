@@ -7,8 +7,8 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar, Response, asgi, get
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.spec import Components, SecurityScheme
 from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import Receive, Scope, Send
 
 from admin.site import build_admin
