@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck check migrations demo clean-data bench bench-small
+.PHONY: run test lint typecheck check migrations demo clean-data bench bench-small backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,18 @@ demo: $(STAMP)
 
 clean-data:
 	rm -rf .data
+
+# Backups (app/system/backup.py): pg_dump (custom format) of DATABASE_URL or the embedded
+# server plus DATA_DIR/media, into backups/<UTC timestamp>/. Restore into a NEW database:
+#   make restore DATABASE=grid_restored [BACKUP=backups/20261123T153000Z]   (default: newest)
+BACKUP_DIR ?= backups
+BACKUP ?= latest
+backup: $(STAMP)
+	$(BIN)/python -m app.system.backup backup --into $(BACKUP_DIR)
+
+restore: $(STAMP)
+	@test -n "$(DATABASE)" || { echo "usage: make restore DATABASE=<new database name> [BACKUP=<folder>]"; exit 2; }
+	$(BIN)/python -m app.system.backup restore $(BACKUP) --database $(DATABASE) --into $(BACKUP_DIR)
 
 # City-scale benchmark (bench/, issue 7): a database grid_bench_<scale> on BENCH_SERVER_URL
 # (else TEST_DATABASE_URL, else an embedded server), loaded once per scale and then reused.
