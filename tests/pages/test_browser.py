@@ -32,7 +32,15 @@ ARTIFACTS = ROOT / "test-artifacts"
 ID_NUMBER = re.compile(r"(?<![\d.])\d{17}[\dX](?!\d)")
 MOBILE = re.compile(r"(?<![\d.])1[3-9]\d{9}(?!\d)")
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
+
+@pytest.fixture(autouse=True)
+def chromium_installed() -> None:
+    """The browser tests need Debian's chromium; without it they fail and say how to get it."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: apt-get install -y chromium fonts-noto-cjk "
+            "(as .ci/run does)"
+        )
 
 
 def free_port() -> int:
