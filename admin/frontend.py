@@ -31,6 +31,7 @@ from admin.labels import relabel_schema
 from admin.mfa import translate_mfa_page
 from admin.scope_guard import actor_of
 from app.scope import scope_for_user
+from app.settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,9 @@ function __pgSchema(s){if(!s||!s.properties)return s;const o=JSON.parse(JSON.str
 for(const n in o.properties){const f=o.properties[n];if(f.title)f.title=__pgT(f.title);
 const c=f.extra&&f.extra.choices;if(c)for(const k in c)c[k].display_name=__pgT(c[k].display_name)}
 return o}
+function __pgCell(p,v){try{const f=p&&(p.format||(p.anyOf&&p.anyOf[0]&&p.anyOf[0].format));
+if(v&&f=="date-time")return Oo.tz(v,localStorage.getItem(Gs)||__pgZone).format("YYYY-MM-DD HH:mm")}
+catch(e){}return v}
 function __pgField(n){try{const st=lk.state;const p=(st.formSchema&&st.formSchema.properties[n])||
 (st.schema&&st.schema.properties[n]);return p&&p.title?p.title:n}catch(e){return n}}
 var __pgPydantic={missing:"This field is required",int_parsing:"Enter a whole number",
@@ -129,6 +133,13 @@ PATCHES: list[Patch] = [
         '(M,b)=>(Z(),p0("option",{key:b,value:b},M0(b),9,z_)))',
         "M0(__pgT(e.schema.extra.primary_key_name)),9,l_),(Z(!0),p0(W0,null,Q0(e.schema.properties,"
         '(M,b)=>(Z(),p0("option",{key:b,value:b},M0(M.title||b),9,z_)))',
+    ),
+    # Times show in the deployment's time zone (TIMEZONE) until a user picks another one.
+    Patch('localStorage.getItem(Gs)??"UTC"', "localStorage.getItem(Gs)??__pgZone", count=2),
+    # List cells show times as 2026-11-23 09:30 in that zone, not as ISO text in UTC.
+    Patch(
+        '(Z(),p0("span",D_,M0(e.abbreviate(m[g])),1))',
+        '(Z(),p0("span",D_,M0(e.abbreviate(__pgCell(e.schema.properties[g],m[g]))),1))',
     ),
     # --- Pagination and selection.
     Patch("{label:`${c} per page`,key:c}", '{label:__pgT("{n} per page",{n:c}),key:c}'),
@@ -235,6 +246,13 @@ PATCHES: list[Patch] = [
     _literal("Loading ... ", "U0("),
     _literal(" Unable to preview file - download below. ", "U0("),
     _literal("File:", 't0("span",null,'),
+    _literal(" Video playback not available ", "src:e.fileURL},"),
+    _literal(" Audio playback not available ", "src:e.fileURL},"),
+    _literal(
+        " Hint: Use your authenticator app to generate the MFA code - if you've lost your "
+        "phone, you can use a recovery code instead. ",
+        't0("p",null,',
+    ),
     _literal("Error", "U0("),
     _literal("View", 'icon:"eye",title:', count=2),
     _literal("Remove", "title:", count=2),
@@ -303,13 +321,14 @@ def patched_bundle() -> bytes:
     Raises FrontEndChanged when a patch does not match (piccolo-admin was upgraded).
     """
     text = (ASSETS / bundle_name()).read_text(encoding="utf-8")
+    zone = f"var __pgZone={json.dumps(settings.timezone_name)};"
     missing = []
     for patch in PATCHES:
         found = text.count(patch.old)
         if found != patch.count:
             missing.append(f"{patch.old[:70]!r} found {found}×, expected {patch.count}×")
             continue
-        text = text.replace(patch.old, patch.new)
+        text = text.replace(patch.old, patch.new.replace(RUNTIME, zone + RUNTIME))
     if missing:
         raise FrontEndChanged(
             f"piccolo-admin {piccolo_admin.__name__} bundle changed; update admin/frontend.py: "

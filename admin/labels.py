@@ -19,6 +19,7 @@ from typing import Any
 from piccolo.table import Table
 
 from app.labels import LABELS as DOMAIN_CHOICE_LABELS
+from tables.choices import CareTag
 
 # Table name → Chinese name (menu, headings) and English name (English UI).
 TABLES: dict[str, tuple[str, str]] = {
@@ -424,6 +425,9 @@ EXTRA_CHOICES: dict[str, dict[str, str]] = {
     "TokenScope": {"street": "街道", "community": "社区"},
 }
 
+# Array columns whose items come from a vocabulary the column itself does not declare.
+ARRAY_CHOICES: dict[str, dict[str, type[Enum]]] = {"household": {"care_tags": CareTag}}
+
 CJK = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff/（）()、]*")
 
 
@@ -465,10 +469,14 @@ def choice_labels(enum: type[Enum]) -> dict[str, str]:
 
 def table_choice_labels(table: type[Table]) -> dict[str, dict[str, str]]:
     """Column name → (value → Chinese name) for the choice columns of `table`."""
+    tablename = table._meta.tablename
     return {
-        column._meta.name: choice_labels(column._meta.choices)
-        for column in table._meta.columns
-        if column._meta.choices is not None
+        **{name: choice_labels(enum) for name, enum in ARRAY_CHOICES.get(tablename, {}).items()},
+        **{
+            column._meta.name: choice_labels(column._meta.choices)
+            for column in table._meta.columns
+            if column._meta.choices is not None
+        },
     }
 
 
@@ -481,8 +489,10 @@ def relabel_schema(table: type[Table], schema: dict[str, Any]) -> dict[str, Any]
         title = column_title(tablename, name, help_texts.get(name))
         if title:
             field["title"] = title
-        extra_choices = (field.get("extra") or {}).get("choices") or {}
         names = choices.get(name, {})
-        for choice in extra_choices.values():
+        extra = field.setdefault("extra", {})
+        if names and not extra.get("choices"):
+            extra["choices"] = {value: {"display_name": value, "value": value} for value in names}
+        for choice in (extra.get("choices") or {}).values():
             choice["display_name"] = names.get(str(choice.get("value")), choice["display_name"])
     return schema

@@ -122,7 +122,7 @@ VIEWS: dict[str, View] = {
         "pushed_title",
     ),
     "work_item": View(
-        ("id", "title", "community", "grid", "status", "assignee", "due_at", "overdue", "source"),
+        ("title", "community", "grid", "status", "assignee", "due_at", "overdue", "source"),
         ("title", "community", "grid", "status", "assignee", "overdue", "source", "due_at"),
         ("-created_at",),
         "title",
@@ -172,7 +172,6 @@ VIEWS: dict[str, View] = {
     # 监督 Supervision
     "supervision_record": View(
         (
-            "id",
             "subject",
             "kind",
             "community",
@@ -251,6 +250,9 @@ def view_options(table: type[Table]) -> dict[str, Any]:
     view = VIEWS.get(table._meta.tablename)
     if view is None:
         return {}
+    if "id" in view.columns and view.link != "id":
+        # piccolo-admin can show the key column only as the link (its schema lacks it).
+        raise ValueError(f"{table._meta.tablename}: list the key column only as the link")
     return {
         "visible_columns": _columns(table, view.columns),
         "visible_filters": _columns(table, view.filters),

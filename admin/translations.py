@@ -162,6 +162,11 @@ UI_ZH: dict[str, str] = {
     "Loading ... ": "加载中……",
     " Unable to preview file - download below. ": " 无法预览，请在下方下载。",
     "File:": "文件：",
+    " Video playback not available ": "无法播放视频",
+    " Audio playback not available ": "无法播放音频",
+    " Hint: Use your authenticator app to generate the MFA code - if you've lost your phone, "
+    "you can use a recovery code instead. ": "提示：打开手机上的身份验证器应用查看验证码；"
+    "手机丢失时可输入一个恢复码。",
     "Error": "错误",
     "View": "查看",
     "Remove": "移除",
@@ -196,6 +201,12 @@ UI_ZH: dict[str, str] = {
     "Incorrect password.": "当前密码不对。",
     "Only superusers can perform these actions.": "只有区管理员可以这样操作。",
     "Login failed": "登录失败",
+    # Messages of media uploads.
+    "This file type isn't allowed.": "不支持这种文件类型。",
+    "The file has no extension.": "文件没有扩展名。",
+    "File names must not start with a period.": "文件名不能以“.”开头。",
+    "File names must not contain '..'.": "文件名不能包含“..”。",
+    "The file name can't be empty.": "文件名不能为空。",
     "MFA failed": "两步验证码不对",
 }
 

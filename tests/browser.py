@@ -25,7 +25,13 @@ from tests.factories import PASSWORD
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_INSTALLED = CHROMIUM.exists()
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--lang=zh-CN",  # the browser's own widgets (date inputs, file pickers) in Chinese
+]
 # English words piccolo-admin shows when a string escaped translation.
 ENGLISH_LEFTOVERS = re.compile(
     r"per page|Per Page|\bof \d|Showing|result\(s\)|Add Row|Show Filters|Export CSV|"
@@ -64,13 +70,13 @@ async def browser() -> AsyncIterator[Browser]:
     if not CHROMIUM_INSTALLED:
         pytest.fail(
             f"Chromium not found at {CHROMIUM}: the browser tests need Debian's chromium and "
-            "fonts-noto-cjk (apt-get install -y chromium fonts-noto-cjk, as .ci/run does)"
+            "fonts-noto-cjk (apt-get install -y chromium fonts-noto-cjk chromium-l10n, as .ci/run "
+            "does)"
         )
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(
             executable_path=str(CHROMIUM),
             args=CHROMIUM_ARGS,
-            env={**os.environ, "LANGUAGE": "zh_CN", "LANG": "zh_CN.UTF-8"},
         )
         yield chromium
         await chromium.close()
@@ -86,11 +92,22 @@ class AdminPage:
         self.errors: list[str] = []
         page.set_default_timeout(10_000)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        # Vue logs errors while rendering instead of throwing them.
+        page.on(
+            "console",
+            lambda message: (
+                self.errors.append(message.text)
+                if message.type == "error"
+                and "Error:" in message.text
+                and "AxiosError" not in message.text
+                else None
+            ),
+        )
 
-    async def login(self, username: str) -> None:
+    async def login(self, username: str, password: str = PASSWORD) -> None:
         await self.page.goto(self.base)
         await self.page.fill("input[name=username]", username)
-        await self.page.fill("input[name=password]", PASSWORD)
+        await self.page.fill("input[name=password]", password)
         await self.page.click("button[data-uitest=login_button]")
         await self.page.wait_for_selector("#sidebar, .welcome")
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from admin import labels
 from app.clock import local_today
+from app.demo import load_demo
+from app.settings import settings
 from tables.daily import CheckIn, DiaryEntry
 from tables.work import AccessListEntry
+from tests.admin.test_admin_language import admin_tables
 from tests.browser import ENGLISH_LEFTOVERS, AdminPage, admin_page, browser, live_app
 from tests.factories import area_tree, make_access_entry, make_department, make_staff
 
@@ -100,3 +104,30 @@ async def test_street_official_approves_an_access_list_entry(admin_page: AdminPa
     assert "已准入" in listing and "和平街道的事项" not in listing
     assert not ENGLISH_LEFTOVERS.search(listing), ENGLISH_LEFTOVERS.search(listing)
     await page.shot("3-access-list")
+
+
+async def test_every_table_list_and_detail_page_renders_in_chinese(admin_page: AdminPage) -> None:
+    """The district administrator opens each table of the demo district and one of its rows."""
+    await load_demo()
+    page = admin_page
+    await page.login("admin", settings.demo_password)
+    for table in admin_tables():
+        name = table._meta.tablename
+        heading = labels.table_names(table)[0]
+        try:
+            await page.open(f"/{name}", "p:has-text('显示'), p:has-text('没有找到记录')")
+        except Exception:
+            await page.shot(f"{name}-failed")
+            raise AssertionError(f"{name}: list page did not load: {page.errors}") from None
+        listing = await page.text()
+        assert heading in listing, name
+        assert not ENGLISH_LEFTOVERS.search(listing), (name, ENGLISH_LEFTOVERS.search(listing))
+        first = await table.select(table._meta.primary_key).first()
+        if first is not None:
+            await page.open(f"/{name}/{first['id']}", "button[data-uitest=save_button]")
+            detail = await page.text()
+            assert f"编辑 {heading}" in detail, name
+            assert not ENGLISH_LEFTOVERS.search(detail), (name, ENGLISH_LEFTOVERS.search(detail))
+        if name in ("resident", "work_item", "supervision_record"):
+            await page.shot(f"{name}-detail")
+    page.assert_no_errors()
