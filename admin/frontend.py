@@ -79,7 +79,8 @@ bool_parsing:"Choose yes or no",date_parsing:"Enter a date",date_from_datetime_p
 datetime_parsing:"Enter a date and time",datetime_from_date_parsing:"Enter a date and time",
 string_too_long:"Too long",json_invalid:"Not valid JSON",list_type:"Enter a list",
 value_error:"Not valid"};
-function __pgErrors(e,s){if(e&&typeof e=="object"){if(e.db_error)return[e.db_error];
+function __pgErrors(e,s){if(e&&typeof e=="object"){if(e.db_error)return[e.field&&e.detail?
+__pgField(e.field)+"："+e.detail:e.db_error];
 if(e.custom_form_error)return[e.custom_form_error];
 if(Array.isArray(e.detail))return e.detail.map(o=>__pgField(o.loc[o.loc.length-1])+": "+
 (__pgPydantic[o.type]?__pgT(__pgPydantic[o.type]):o.msg));
@@ -270,6 +271,35 @@ PATCHES: list[Patch] = [
     _literal("Hide links", "title:"),
     _literal("Show password", "title:"),
     _literal("Hide password", "title:"),
+]
+
+# The rich-text editor (Quill) labels its toolbar and link tooltip in CSS, where no translator
+# runs: those few words are Chinese in both languages.
+QUILL_CSS = {
+    "Normal": ("正文", 2),
+    "Heading 1": ("标题 1", 1),
+    "Heading 2": ("标题 2", 1),
+    "Heading 3": ("标题 3", 1),
+    "Heading 4": ("标题 4", 1),
+    "Heading 5": ("标题 5", 1),
+    "Heading 6": ("标题 6", 1),
+    "Small": ("小", 1),
+    "Large": ("大", 1),
+    "Huge": ("特大", 1),
+    "Sans Serif": ("无衬线", 1),
+    "Serif": ("衬线", 1),
+    "Monospace": ("等宽", 1),
+    "Visit URL:": ("访问链接：", 1),
+    "Enter link:": ("输入链接：", 1),
+    "Enter formula:": ("输入公式：", 1),
+    "Enter video:": ("输入视频地址：", 1),
+    "Edit": ("编辑", 1),
+    "Remove": ("移除", 1),
+    "Save": ("保存", 1),
+}
+PATCHES += [
+    Patch(f'content:"{english}"', f'content:"{chinese}"', count)
+    for english, (chinese, count) in QUILL_CSS.items()
 ]
 
 # Every English phrase the patches pass through the translator (admin/translations.py must

@@ -77,6 +77,7 @@ async def browser() -> AsyncIterator[Browser]:
         chromium = await playwright.chromium.launch(
             executable_path=str(CHROMIUM),
             args=CHROMIUM_ARGS,
+            env={**os.environ, "LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN:zh"},
         )
         yield chromium
         await chromium.close()

@@ -99,11 +99,19 @@ async def test_street_official_approves_an_access_list_entry(admin_page: AdminPa
     )
     assert untouched is not None and untouched["status"] == "proposed"
 
+    # A decided entry can no longer be edited: the edit page says why (a 409, not a 422).
+    await page.open(f"/access_list_entry/{entry['id']}", "button[data-uitest=save_button]")
+    await page.page.fill("input[name=name]", "改过的名称")
+    await page.page.click("button[data-uitest=save_button]")
+    refusal = await page.page.locator("div.errors").inner_text()
+    assert "状态：this entry is approved: only proposed entries can be edited" in refusal, refusal
+    await page.shot("3-edit-refused")
+
     await page.open("/access_list_entry", "text=高龄津贴申领初审")
     listing = await page.text()
     assert "已准入" in listing and "和平街道的事项" not in listing
     assert not ENGLISH_LEFTOVERS.search(listing), ENGLISH_LEFTOVERS.search(listing)
-    await page.shot("3-access-list")
+    await page.shot("4-access-list")
 
 
 async def test_every_table_list_and_detail_page_renders_in_chinese(admin_page: AdminPage) -> None:
