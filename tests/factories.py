@@ -12,6 +12,7 @@ from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
 
+from app.clock import local_today
 from app.crud import insert_row
 from app.geo import rectangle
 from tables.areas import Community, District, ResponsibilityGrid, Street
@@ -33,14 +34,21 @@ async def make_district(code: str = "340705", name: str = "铜官区") -> dict[s
     return await insert_row(District, {"code": code, "name": name})
 
 
-async def make_street(district: dict[str, Any], suffix: str = "001", name: str = "幸福街道") -> dict[str, Any]:
+async def make_street(
+    district: dict[str, Any], suffix: str = "001", name: str = "幸福街道"
+) -> dict[str, Any]:
     return await insert_row(
         Street, {"code": district["code"] + suffix, "name": name, "district": district["id"]}
     )
 
 
 async def make_community(
-    street: dict[str, Any], suffix: str, west: float, south: float, size: float = 0.01, name: str = "社区"
+    street: dict[str, Any],
+    suffix: str,
+    west: float,
+    south: float,
+    size: float = 0.01,
+    name: str = "社区",
 ) -> dict[str, Any]:
     return await insert_row(
         Community,
@@ -87,10 +95,16 @@ async def area_tree() -> Tree:
     tree.streets["B"] = await make_street(district, "002", "和平街道")
     layout = {"A1": ("A", "001", 117.80), "A2": ("A", "002", 117.81), "B1": ("B", "001", 117.83)}
     for key, (street_key, suffix, west) in layout.items():
-        community = await make_community(tree.streets[street_key], suffix, west, 30.90, name=f"{key}社区")
+        community = await make_community(
+            tree.streets[street_key], suffix, west, 30.90, name=f"{key}社区"
+        )
         tree.communities[key] = community
-        tree.grids[f"{key}-1"] = await make_grid(community, "001", (west, 30.90, west + 0.005, 30.91))
-        tree.grids[f"{key}-2"] = await make_grid(community, "002", (west + 0.005, 30.90, west + 0.01, 30.91))
+        tree.grids[f"{key}-1"] = await make_grid(
+            community, "001", (west, 30.90, west + 0.005, 30.91)
+        )
+        tree.grids[f"{key}-2"] = await make_grid(
+            community, "002", (west + 0.005, 30.90, west + 0.01, 30.91)
+        )
     return tree
 
 
@@ -129,7 +143,12 @@ async def make_staff(
     for grid in grids or []:
         await insert_row(
             GridAssignment,
-            {"staff": staff["id"], "grid": grid["id"], "kind": "primary", "community": grid["community"]},
+            {
+                "staff": staff["id"],
+                "grid": grid["id"],
+                "kind": "primary",
+                "community": grid["community"],
+            },
         )
     return staff
 
@@ -155,7 +174,7 @@ async def make_access_entry(
             "category": "civil_affairs",
             "legal_basis": "《老年人权益保障法》第三十三条",
             "status": status,
-            "valid_from": valid_from or dt.date.today() - dt.timedelta(days=30),
+            "valid_from": valid_from or local_today() - dt.timedelta(days=30),
             "valid_to": valid_to,
         },
     )

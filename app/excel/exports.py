@@ -19,6 +19,7 @@ from piccolo_api.crud.endpoints import PiccoloCRUD
 from piccolo_api.crud.exceptions import MalformedQuery
 from starlette.datastructures import QueryParams
 
+from app.clock import local_today
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.excel.workbook import DECIMAL, PERCENT, Field, single_table, to_bytes, write_table
 from app.jobs.rollups import period_bounds, rollup_report, subsidy_report
@@ -93,7 +94,7 @@ async def export_table(
         f"筛选 filters: {query_string or '无 none'} · 导出时间 {_now_text()} · 共 {len(rows)} 条"
     )
     data = single_table(title[:31], fields, rows, title=title, subtitle=subtitle, progress=progress)
-    return f"{table._meta.tablename}-{dt.date.today().isoformat()}.xlsx", data
+    return f"{table._meta.tablename}-{local_today().isoformat()}.xlsx", data
 
 
 def _field(column: Column) -> Field:

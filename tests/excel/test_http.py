@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import httpx
 
+from app.clock import local_today
 from app.jobs.rollups import rollup_period
 from tables.places import Household
 from tests.admin.support import admin_login
@@ -135,7 +134,7 @@ async def test_rollups_and_the_monthly_report_export(client: httpx.AsyncClient) 
     tree = await area_tree()
     await make_staff("wg", community=tree.communities["A1"], grids=[tree.grids["A1-1"]])
     await make_staff("jd", role="street_official", street=tree.streets["A"])
-    month = dt.date.today().replace(day=1)
+    month = local_today().replace(day=1)
     await rollup_period("month", month)
     await admin_login(client, "jd")
     rollups = read_back(

@@ -17,6 +17,7 @@ import pytest
 
 from app.api.auth import RATE_LIMITS
 from app.api.tokens import ApiTokenCreate, create_token
+from app.clock import local_today
 from app.scope import Level, Scope
 from tables.tokens import TokenScope
 from tests.factories import Tree, area_tree, make_access_entry, make_department, make_user
@@ -75,7 +76,7 @@ async def city() -> City:
     civil = await make_department("区民政局", "民政")
     party = await make_department("区委组织部", "党建")
     city.departments = {"urban": urban, "civil": civil, "party": party}
-    today = dt.date.today()
+    today = local_today()
     for key, street, department, status, name, valid_to in (
         ("urban", street_a, urban, "approved", "违章搭建巡查上报", None),
         ("civil", street_a, civil, "approved", "高龄津贴申领初审", None),

@@ -6,6 +6,7 @@ import datetime as dt
 
 import httpx
 
+from app.clock import local_today
 from app.crud import insert_row
 from app.jobs.rollups import rollup_period
 from app.supervision.schemas import SupervisionRecordCreate
@@ -53,7 +54,7 @@ async def world() -> object:
     await answer_supervision(record["id"], "已核实")
     await make_staff("jd", role="street_official", street=tree.streets["A"])
     await make_staff("wg", community=tree.communities["A1"], grids=[tree.grids["A1-1"]])
-    await rollup_period("month", dt.date.today().replace(day=1))
+    await rollup_period("month", local_today().replace(day=1))
     return tree
 
 

@@ -7,6 +7,7 @@ import json
 
 import httpx
 
+from app.clock import local_today
 from app.crud import insert_row
 from app.geo import rectangle
 from app.jobs.rollups import rollup_period
@@ -134,7 +135,7 @@ async def test_check_in_rate_comes_from_this_months_rollup(client: httpx.AsyncCl
     url = f"/maps/community/{tree.communities['A1']['code']}"
     before = await client.get(url, params={"metric": "check_in"})
     assert "尚无月度汇总" in before.text
-    await rollup_period("month", dt.date.today().replace(day=1))
+    await rollup_period("month", local_today().replace(day=1))
     after = await client.get(url, params={"metric": "check_in"})
     assert "月度汇总" in after.text and "尚无月度汇总" not in after.text
 

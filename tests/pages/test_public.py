@@ -7,6 +7,7 @@ import re
 
 import httpx
 
+from app.clock import local_today
 from app.crud import insert_row
 from app.demo import load_demo
 from app.jobs.rollups import rollup_period
@@ -71,7 +72,7 @@ async def test_the_page_shows_access_list_public_records_rollups_and_notices(
             "visible": False,
         },
     )
-    await rollup_period("month", dt.date.today().replace(day=1))
+    await rollup_period("month", local_today().replace(day=1))
 
     response = await client.get(f"/public/communities/{community['code']}")
     assert response.status_code == 200 and 'lang="zh-CN"' in response.text
@@ -86,7 +87,7 @@ async def test_the_page_shows_access_list_public_records_rollups_and_notices(
     assert "未公开的内容" not in page
     assert "张秘密" not in page and "13912345678" not in page
     assert "停水通知" in page and "隐藏的公告" not in page
-    assert f"{dt.date.today():%Y年%m月}" in page  # the month's rollup figures
+    assert f"{local_today():%Y年%m月}" in page  # the month's rollup figures
 
 
 async def test_an_unknown_community_is_a_404_page(client: httpx.AsyncClient) -> None:
