@@ -17,6 +17,7 @@ from app.jobs.lifespan import jobs_lifespan
 from app.routes import ROUTE_HANDLERS
 from app.settings import settings
 from app.system.problems import EXCEPTION_HANDLERS
+from app.system.security import SecurityHeaders
 
 
 @asgi("/admin", is_mount=True, copy_scope=True)
@@ -50,6 +51,7 @@ def create_app() -> Litestar:
         route_handlers=[index, admin, *ROUTE_HANDLERS],
         lifespan=[database_pool, jobs_lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[SecurityHeaders(production=settings.production)],
         openapi_config=OpenAPIConfig(
             title="人民网格 People's Grid API",
             version="1.0.0",
