@@ -6,6 +6,12 @@ community, read-only or read-write) in the name of the login that created it, so
 row-level security policies and the same audit trail apply as for that login in the admin.
 
 Other integrations (Open311 `api_key`) call `scope_for_token` the same way the API does.
+
+Resolved tokens are remembered in this process for `CACHE_SECONDS` (keyed by the token's
+hash, never the token), so a busy integrator does not cost a token query per request.
+Revoking a token forgets it here at once; another web process may still accept a revoked
+token, or one whose creator was deactivated, for at most `CACHE_SECONDS`. Expiry is checked
+on every request, cached or not.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import time
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -32,6 +40,9 @@ TOKEN_KIND = "pg"
 # Updating last_used_at on every request would make every read a write.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 _DUMMY_HASH = hashlib.sha256(b"no such token").hexdigest()
+# How long a resolved token is trusted without asking the database again (see the docstring).
+CACHE_SECONDS = 30.0
+CACHE_SIZE = 10_000
 
 
 class ApiTokenOut(msgspec.Struct, kw_only=True):
@@ -144,16 +155,79 @@ async def revoke_token(token_id: int, scope: Scope) -> dict[str, Any]:
     require_token_manager(scope)
     async with write_transaction(scope.user_id):
         row = await lock_row(ApiToken, token_id)
-        if row["revoked_at"] is not None:
-            return row
-        return await update_row(ApiToken, token_id, {"revoked_at": utc_now()})
+        if row["revoked_at"] is None:
+            row = await update_row(ApiToken, token_id, {"revoked_at": utc_now()})
+    TOKEN_CACHE.forget(token_id)
+    return row
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    """A token found valid: its scope, id and expiry, and until when (monotonic seconds)
+    this process trusts it without asking the database."""
+
+    scope: Scope
+    token_id: int
+    expires_at: dt.datetime
+    trusted_until: float
+
+
+class TokenCache:
+    """Tokens resolved in the last `CACHE_SECONDS`, by the SHA-256 of the token."""
+
+    def __init__(self, seconds: float = CACHE_SECONDS, size: int = CACHE_SIZE) -> None:
+        self.seconds = seconds
+        self.size = size
+        self.entries: dict[str, _Resolved] = {}
+        # Bumped by every `forget`: a lookup that started before a revocation stores nothing.
+        self.generation = 0
+
+    def get(self, secret_hash: str) -> _Resolved | None:
+        entry = self.entries.get(secret_hash)
+        if entry is None:
+            return None
+        if entry.trusted_until <= time.monotonic():
+            self.entries.pop(secret_hash, None)
+            return None
+        return entry
+
+    def put(self, secret_hash: str, entry: _Resolved, generation: int) -> None:
+        if generation != self.generation:
+            return
+        if len(self.entries) >= self.size:
+            now = time.monotonic()
+            self.entries = {k: e for k, e in self.entries.items() if e.trusted_until > now}
+            if len(self.entries) >= self.size:
+                self.entries.clear()
+        self.entries[secret_hash] = entry
+
+    def forget(self, token_id: int) -> None:
+        """Drop a token (revoked) so this process refuses it from the next request on."""
+        self.generation += 1
+        self.entries = {k: e for k, e in self.entries.items() if e.token_id != token_id}
+
+    def clear(self) -> None:
+        self.generation += 1
+        self.entries.clear()
+
+
+TOKEN_CACHE = TokenCache()
 
 
 async def scope_for_token(token: str) -> Scope:
     """The scope a bearer token acts with, or TokenRejected saying why.
 
-    Reads the token table as the owner: call it before entering `scoped_transaction`.
+    Remembered for `CACHE_SECONDS` (see the module docstring); otherwise reads the token
+    table as the owner: call it before entering `scoped_transaction`.
     """
+    secret_hash = hash_token(token)
+    cached = TOKEN_CACHE.get(secret_hash)
+    if cached is not None:
+        if cached.expires_at <= utc_now():
+            TOKEN_CACHE.forget(cached.token_id)
+            raise TokenRejected("this API token has expired")
+        return cached.scope
+    generation = TOKEN_CACHE.generation
     prefix = prefix_of(token)
     rows = (
         await ApiToken.raw(
@@ -165,7 +239,7 @@ async def scope_for_token(token: str) -> Scope:
         else []
     )
     row = rows[0] if rows else None
-    if not hmac.compare_digest(row["secret_hash"] if row else _DUMMY_HASH, hash_token(token)):
+    if not hmac.compare_digest(row["secret_hash"] if row else _DUMMY_HASH, secret_hash):
         raise TokenRejected("unknown API token")
     assert row is not None
     now = utc_now()
@@ -175,16 +249,29 @@ async def scope_for_token(token: str) -> Scope:
         raise TokenRejected("this API token has expired")
     if not row["creator_active"]:
         raise TokenRejected("the login that created this API token is no longer active")
+    # At most once a minute per token (the cache expires well within that), and the audit
+    # trigger of api_token ignores updates of last_used_at alone.
     if row["last_used_at"] is None or row["last_used_at"] < now - LAST_USED_RESOLUTION:
         await (
             ApiToken.update({ApiToken.last_used_at: now})
             .where(ApiToken._meta.primary_key == row["id"])
             .run()
         )
-    return Scope(
+    scope = Scope(
         user_id=row["created_by"],
         level=Level.street if row["scope"] == TokenScope.street else Level.community,
         street_id=row["street"],
         community_id=row["community"],
         read_only=not row["can_write"],
     )
+    TOKEN_CACHE.put(
+        secret_hash,
+        _Resolved(
+            scope=scope,
+            token_id=row["id"],
+            expires_at=row["expires_at"],
+            trusted_until=time.monotonic() + TOKEN_CACHE.seconds,
+        ),
+        generation,
+    )
+    return scope
