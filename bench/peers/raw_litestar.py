@@ -27,7 +27,8 @@ GRID_COLUMNS = (
     "id, code, name, community, kind, household_count, size_warning, responsible_organisation,"
     " boundary, min_lon, min_lat, max_lon, max_lat, created_at"
 )
-# The same two statements as the product's list: a count and a page in code order.
+# The same statements as the product's list: a page in code order, and a count only when
+# the page does not tell the total (a full page, or an empty one past the first).
 GRID_COUNT = (
     "SELECT count(*) FROM responsibility_grid"
     " WHERE community = (SELECT id FROM community WHERE code = $1)"
@@ -68,9 +69,13 @@ async def health() -> Response[bytes]:
 
 @get("/raw/grids")
 async def grids(community: str, page: int = 1, page_size: int = 50) -> Response[bytes]:
+    offset = (page - 1) * page_size
     async with POOL["db"].acquire() as conn:
-        total = await conn.fetchval(GRID_COUNT, community)
-        rows = await conn.fetch(GRID_PAGE, community, page_size, (page - 1) * page_size)
+        rows = await conn.fetch(GRID_PAGE, community, page_size, offset)
+        if 0 < len(rows) < page_size or (offset == 0 and not rows):
+            total = offset + len(rows)
+        else:
+            total = await conn.fetchval(GRID_COUNT, community)
     body = {
         "items": [grid_out(r) for r in rows],
         "total": total,
