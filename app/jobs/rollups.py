@@ -4,7 +4,9 @@ community and street, for a day or a month, ranked within the parent, graded for
 One SQL statement computes every row of a period and upserts it into EvaluationRollup; rows
 whose values did not change are left alone (computed_at included), and rows of targets that
 no longer qualify are removed, so re-running a period gives identical rows. Runs of the same
-period wait for each other on an advisory lock.
+period wait for each other on an advisory lock. The rows are derived data and not audited one
+by one; each run is, in the same transaction (audit_log: evaluation_rollup, action RUN, who
+asked, the period and the row counts).
 
 What each number means (all in TIMEZONE):
 - check_in_rate: duty days with a counted check-in over duty days. A duty day is a day of
@@ -35,16 +37,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import msgspec
+
 from app.crud import changes_of, create_with, ensure_unique, get_row, update_with
 from app.daily.services import local_date_of
+from app.db import write_transaction
 from app.errors import ValidationFailed
 from app.jobs.common import fetch, utc_now
 from app.jobs.schemas import RollupRun, RollupSummary, SubsidyGradeCreate, SubsidyGradeUpdate
 from app.settings import settings
 from app.validation import check_choice, check_text
 from tables.areas import Street
+from tables.assessment import EvaluationRollup
 from tables.choices import PeriodKind, TargetKind
 from tables.jobs import SubsidyGrade
+from tables.system import AuditLog
 
 MIN_RANK_SAMPLE = 5
 
@@ -57,18 +64,14 @@ bounds AS (
            ($3::date + 1)::timestamp AT TIME ZONE $4::text AS p_to,
            LEAST($3::date, ($6::timestamptz AT TIME ZONE $4::text)::date) AS last_day
 ),
-days AS (
+days AS MATERIALIZED (
     SELECT d::date AS day
     FROM bounds b, generate_series($2::date, b.last_day, interval '1 day') AS d
     WHERE NOT EXISTS (SELECT 1 FROM rest_day r WHERE r.day = d::date)
 ),
-checked AS (
-    SELECT DISTINCT staff, grid, local_date AS day
-    FROM check_in
-    WHERE counted AND local_date BETWEEN $2::date AND $3::date
-),
-on_duty AS (
+on_duty AS MATERIALIZED (
     -- active staff and the day they joined: created, or first checked in if that was earlier
+    -- (materialised: once per staff member, not once per staff member and day)
     SELECT s.id AS staff,
            LEAST((s.created_at AT TIME ZONE $4::text)::date,
                  (SELECT min(ci.local_date) FROM check_in ci
@@ -76,34 +79,65 @@ on_duty AS (
     FROM staff_member s
     WHERE s.active AND EXISTS (SELECT 1 FROM grid_assignment ga WHERE ga.staff = s.id)
 ),
-duty AS (
-    SELECT o.staff, ga.grid, g.community, c.street, days.day, ck.staff IS NOT NULL AS hit
+duty_days AS MATERIALIZED (
+    -- (staff, day) pairs of duty, counted once per staff member whatever their grids
+    SELECT o.staff, days.day
     FROM on_duty o
-    JOIN grid_assignment ga ON ga.staff = o.staff
-    JOIN responsibility_grid g ON g.id = ga.grid
-    JOIN community c ON c.id = g.community
     JOIN days ON days.day >= o.since
-    LEFT JOIN checked ck ON ck.staff = o.staff AND ck.grid = ga.grid AND ck.day = days.day
     WHERE NOT EXISTS (
         SELECT 1 FROM leave l
         WHERE l.staff = o.staff AND days.day BETWEEN l.starts_on AND l.ends_on)
 ),
-check_in_rates AS (
+staff_due AS MATERIALIZED (
+    SELECT staff, count(*) AS due FROM duty_days GROUP BY staff
+),
+hits AS MATERIALIZED (
+    -- counted check-ins on a duty day to one of the staff member's own grids
+    SELECT DISTINCT ci.staff, ci.grid, g.community, c.street, ci.local_date AS day
+    FROM check_in ci
+    JOIN duty_days dd ON dd.staff = ci.staff AND dd.day = ci.local_date
+    JOIN grid_assignment ga ON ga.staff = ci.staff AND ga.grid = ci.grid
+    JOIN responsibility_grid g ON g.id = ci.grid
+    JOIN community c ON c.id = g.community
+    WHERE ci.counted AND ci.local_date BETWEEN $2::date AND $3::date
+),
+works_in AS (
+    SELECT ga.staff, ga.grid, g.community, c.street
+    FROM grid_assignment ga
+    JOIN responsibility_grid g ON g.id = ga.grid
+    JOIN community c ON c.id = g.community
+),
+check_in_due AS (
+    -- a staff member's duty days count once per level: summed up over the grids, and over
+    -- the distinct communities and streets, they work in
+    SELECT 'staff' AS kind, staff AS id, due FROM staff_due
+    UNION ALL
+    SELECT 'grid', w.grid, sum(sd.due) FROM works_in w JOIN staff_due sd USING (staff)
+    GROUP BY w.grid
+    UNION ALL
+    SELECT 'community', w.community, sum(sd.due)
+    FROM (SELECT DISTINCT staff, community FROM works_in) w JOIN staff_due sd USING (staff)
+    GROUP BY w.community
+    UNION ALL
+    SELECT 'street', w.street, sum(sd.due)
+    FROM (SELECT DISTINCT staff, street FROM works_in) w JOIN staff_due sd USING (staff)
+    GROUP BY w.street
+),
+check_in_done AS (
     -- a (staff, day) pair counts once per level, checked in if any of its grids there was
-    SELECT 'staff' AS kind, staff AS id, count(*) AS due, count(*) FILTER (WHERE hit) AS done
-    FROM (SELECT staff, day, bool_or(hit) AS hit FROM duty GROUP BY staff, day) x
-    GROUP BY staff
+    SELECT 'staff' AS kind, staff AS id, count(DISTINCT day) AS done FROM hits GROUP BY staff
     UNION ALL
-    SELECT 'grid', grid, count(*), count(*) FILTER (WHERE hit) FROM duty GROUP BY grid
+    SELECT 'grid', grid, count(*) FROM hits GROUP BY grid
     UNION ALL
-    SELECT 'community', community, count(*), count(*) FILTER (WHERE hit)
-    FROM (SELECT community, staff, day, bool_or(hit) AS hit
-          FROM duty GROUP BY community, staff, day) x
-    GROUP BY community
+    SELECT 'community', community, count(*)
+    FROM (SELECT DISTINCT community, staff, day FROM hits) x GROUP BY community
     UNION ALL
-    SELECT 'street', street, count(*), count(*) FILTER (WHERE hit)
-    FROM (SELECT street, staff, day, bool_or(hit) AS hit FROM duty GROUP BY street, staff, day) x
-    GROUP BY street
+    SELECT 'street', street, count(*)
+    FROM (SELECT DISTINCT street, staff, day FROM hits) x GROUP BY street
+),
+check_in_rates AS (
+    SELECT d.kind, d.id, d.due, COALESCE(x.done, 0) AS done
+    FROM check_in_due d LEFT JOIN check_in_done x ON x.kind = d.kind AND x.id = d.id
 ),
 due_work AS (
     SELECT w.assignee, w.grid, w.community, c.street,
@@ -326,45 +360,66 @@ async def rollup_period(
     now: dt.datetime | None = None,
     actor_id: int | None = None,
 ) -> RollupSummary:
-    """Compute and upsert every rollup row of one period; safe to run again at any time."""
+    """Compute and upsert every rollup row of one period; safe to run again at any time.
+
+    The run (not each derived row) is audited, under `actor_id`, in the same transaction.
+    """
     start, end = period_bounds(period_kind, period_start)
     moment = now or utc_now()
     if start > local_date_of(moment):
         raise ValidationFailed("the period has not started yet", field="period_start")
     if isinstance(min_sample, bool) or not isinstance(min_sample, int) or min_sample < 1:
         raise ValidationFailed("must be a whole number of at least 1", field="min_sample")
-    row = (
-        await fetch(
-            _ROLLUP,
-            str(period_kind),
-            start,
-            end,
-            settings.timezone_name,
-            min_sample,
-            moment,
-            moment,
-            lock=rollup_lock(str(period_kind), start),
-            # The planner overestimates the duty rows by far; JIT compiling for that
-            # estimate costs seconds and saves nothing.
-            options={"jit": "off"},
-            actor_id=actor_id,
+    async with write_transaction(actor_id):
+        row = (
+            await fetch(
+                _ROLLUP,
+                str(period_kind),
+                start,
+                end,
+                settings.timezone_name,
+                min_sample,
+                moment,
+                moment,
+                lock=rollup_lock(str(period_kind), start),
+                # The planner overestimates the duty rows by far; JIT compiling for that
+                # estimate costs seconds and saves nothing.
+                options={"jit": "off"},
+                actor_id=actor_id,
+            )
+        )[0]
+        total, inserted, updated = int(row["total"]), int(row["inserted"]), int(row["updated"])
+        summary = RollupSummary(
+            period_kind=str(period_kind),
+            period_start=start,
+            period_end=end,
+            inserted=inserted,
+            updated=updated,
+            unchanged=total - inserted - updated,
+            deleted=int(row["deleted"]),
         )
-    )[0]
-    total, inserted, updated = int(row["total"]), int(row["inserted"]), int(row["updated"])
-    return RollupSummary(
-        period_kind=str(period_kind),
-        period_start=start,
-        period_end=end,
-        inserted=inserted,
-        updated=updated,
-        unchanged=total - inserted - updated,
-        deleted=int(row["deleted"]),
-    )
+        await audit_run(summary, min_sample, actor_id)
+    return summary
+
+
+async def audit_run(summary: RollupSummary, min_sample: int, actor_id: int | None) -> None:
+    """One audit row for one run (the rollup rows themselves are derived and not audited)."""
+    after = {**msgspec.to_builtins(summary), "min_sample": min_sample}
+    await AuditLog.insert(
+        AuditLog(
+            actor_id=actor_id,
+            table_name=str(EvaluationRollup._meta.tablename),
+            row_id=None,
+            action="RUN",
+            after=after,
+            at=utc_now(),
+        )
+    ).run()
 
 
 async def run_rollup(data: RollupRun, actor_id: int | None = None) -> RollupSummary:
-    """Re-run one period on request (admin form, command line): same as the scheduled run;
-    the rows it changes are audited under `actor_id`."""
+    """Re-run one period on request (admin form): same as the scheduled run, audited as a
+    run under `actor_id`."""
     return await rollup_period(
         data.period_kind, data.period_start, data.min_sample, actor_id=actor_id
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -424,9 +425,18 @@ async def test_a_re_run_from_the_admin_form_is_audited_under_who_asked() -> None
     await october(w)
     summary = await run_rollup(RollupRun(period_kind="month", period_start=OCTOBER), actor_id=7)
     assert summary.inserted == 15
-    audited = (
+    # The rows are derived data: the run is audited once, with who asked and what it did.
+    audited = await AuditLog.select().where(AuditLog.table_name == "evaluation_rollup")
+    assert [(a["actor_id"], a["action"], a["row_id"]) for a in audited] == [(7, "RUN", None)]
+    after = audited[0]["after"]
+    after = json.loads(after) if isinstance(after, str) else after
+    assert after["period_kind"] == "month" and after["period_start"] == OCTOBER.isoformat()
+    assert (after["inserted"], after["unchanged"], after["min_sample"]) == (15, 0, 5)
+    # A scheduled run is audited too, under no one.
+    await rollup_period("month", OCTOBER)
+    runs = (
         await AuditLog.select(AuditLog.actor_id)
         .where(AuditLog.table_name == "evaluation_rollup")
-        .run()
+        .order_by(AuditLog.id)
     )
-    assert len(audited) == 15 and {row["actor_id"] for row in audited} == {7}
+    assert [r["actor_id"] for r in runs] == [7, None]
