@@ -111,24 +111,37 @@ async def clean_check_in(values: dict[str, Any], current: dict[str, Any] | None)
     }
 
 
+# One statement for the common cases: it counts unless a counted check-in of that staff
+# member, grid and day exists. Two first check-ins racing each other both see none; the
+# partial unique index check_in_counted_once refuses the second (DO NOTHING: no row back).
+_INSERT_CHECK_IN = """
+INSERT INTO check_in (staff, grid, community, at, local_date, latitude, longitude,
+                      inside_grid, counted, note, photo)
+VALUES ({}, {}, {}, {}, {}, {}, {}, {},
+        {}::boolean AND NOT EXISTS (
+            SELECT 1 FROM check_in c
+            WHERE c.staff = {} AND c.grid = {} AND c.local_date = {} AND c.counted),
+        {}, {})
+ON CONFLICT DO NOTHING
+RETURNING *
+"""
+
+
 async def check_in(data: CheckInCreate, actor_id: int | None = None) -> dict[str, Any]:
     """Record a check-in; it counts when inside the grid and the first counted one that day."""
     async with write_transaction(actor_id):
-        values = await clean_check_in(changes_of(data), None)
-        if values["counted"]:
-            # The partial unique index check_in_counted_once is the only unique index besides
-            # the key, so DO NOTHING means "someone already counted today" — even when that
-            # someone is a concurrent request still committing.
-            rows = (
-                await CheckIn.insert(CheckIn(**values))
-                .on_conflict(action="DO NOTHING")
-                .returning(*CheckIn.all_columns())
-                .run()
-            )
-            if rows:
-                return rows[0]
-            values["counted"] = False
-        return await insert_row(CheckIn, values)
+        v = await clean_check_in(changes_of(data), None)
+        rows = await CheckIn.raw(
+            _INSERT_CHECK_IN,
+            *(v["staff"], v["grid"], v["community"], v["at"], v["local_date"]),
+            *(v["latitude"], v["longitude"], v["inside_grid"], v["counted"]),
+            *(v["staff"], v["grid"], v["local_date"]),
+            *(v["note"], v["photo"]),
+        ).run()
+        if rows:
+            return dict(rows[0])
+        # Someone counted this day while we looked (the index said so): kept, not counted.
+        return await insert_row(CheckIn, {**v, "counted": False})
 
 
 async def update_check_in(
