@@ -15,14 +15,16 @@ import json
 import re
 from http.cookies import SimpleCookie
 from typing import Any
+from urllib.parse import parse_qs
 
 from piccolo_api.session_auth.tables import SessionsBase
 
-from app.errors import DomainError
-from app.personal_data import PERSONAL_TABLES, protect_rows
+from app.errors import DomainError, Forbidden
+from app.personal_data import PERSONAL_TABLES, personal_query_fields, protect_rows
 from app.scope import Scope, scope_for_user, scoped_transaction
 
 SESSION_COOKIE = "id"
+TABLE_PATH_PREFIX = re.compile(r"/api/tables/(?P<table>\w+)/")
 TABLE_PATH = re.compile(r"/api/tables/(?P<table>\w+)/(?:(?P<row>\d+)/)?$")
 
 
@@ -59,6 +61,19 @@ class ScopeGuard:
             await self.app(scope, receive, send)
             return
         grid_scope = await scope_for_user(await actor_of(scope))
+        if refused := personal_filters(scope, grid_scope):
+            error = Forbidden(
+                f"不能按个人信息筛选或排序 cannot filter or sort on {', '.join(refused)}: "
+                "your role sees these fields masked",
+                field=refused[0],
+            )
+            await send_body(
+                send,
+                error.status,
+                domain_error_body(error),
+                [(b"content-type", b"application/json")],
+            )
+            return
         held: list[dict[str, Any]] = []
 
         async def hold(message: dict[str, Any]) -> None:
@@ -80,6 +95,15 @@ class ScopeGuard:
             held = await masked(scope["path"], held, grid_scope)
         for message in held:
             await send(message)
+
+
+def personal_filters(scope: dict[str, Any], grid_scope: Scope) -> list[str]:
+    """Masked personal columns this GET would filter or sort a table on (see personal_data)."""
+    match = TABLE_PATH_PREFIX.search(scope.get("path", ""))
+    if scope.get("method") != "GET" or not match:
+        return []
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    return personal_query_fields(match["table"], query, grid_scope)
 
 
 async def masked(path: str, held: list[dict[str, Any]], grid_scope: Scope) -> list[dict[str, Any]]:

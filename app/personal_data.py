@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.masking import mask_row
+from app.masking import PERSONAL_FIELDS, mask_row
 from app.scope import Scope
 from tables.places import Household, Resident
 
@@ -65,3 +65,17 @@ async def _grid_of_each(table: str, rows: list[dict[str, Any]]) -> dict[int, int
     )
     grid_of = {h["id"]: h["grid"] for h in households}
     return {i: grid_of.get(h) for i, h in household_of.items() if h is not None}
+
+
+def personal_query_fields(table: str, query: dict[str, list[str]], scope: Scope) -> list[str]:
+    """Personal columns a list query would filter or sort on, where `scope` sees them masked.
+
+    Masking the output is not enough: a filter such as `?id_number=…` (or an ordering) on a
+    masked column answers "is there such a person?" and leaks the number digit by digit.
+    """
+    if table not in PERSONAL_TABLES or scope.may_see_personal_data(None):
+        return []
+    used = {key.split("__")[0] for key in query if not key.startswith("__")}
+    for value in query.get("__order", []):
+        used.update(part.lstrip("-") for part in value.split(","))
+    return sorted(used & set(PERSONAL_FIELDS))

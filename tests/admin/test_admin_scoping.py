@@ -182,3 +182,48 @@ async def test_superuser_sees_everything_unmasked(client: httpx.AsyncClient) -> 
     await admin_login(client, "root")
     rows = (await client.get(f"{API}/resident/")).json()["rows"]
     assert {r["id_number"] for r in rows} == {ID_NUMBER, "110105194912310037"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"id_number": ID_NUMBER},
+        {"id_number": "1101", "id_number__operator": "starts_with"},
+        {"phone": "13812345678"},
+        {"__order": "-id_number"},
+    ],
+)
+async def test_masked_fields_cannot_be_probed_by_filter_or_order(
+    client: httpx.AsyncClient, query: dict
+) -> None:
+    """Masking the output is not enough: a filter would answer "does this number exist?"."""
+    tree = await area_tree()
+    household = await make_household(tree.grids["A1-2"])
+    await insert_row(
+        Resident,
+        {
+            "household": household["id"],
+            "name": "张三",
+            "id_number": ID_NUMBER,
+            "phone": "13812345678",
+            "community": household["community"],
+        },
+    )
+    await make_staff("wg", community=tree.communities["A1"], grids=[tree.grids["A1-1"]])
+    await admin_login(client, "wg")
+    for path in (f"{API}/resident/", f"{API}/resident/count/"):
+        response = await client.get(path, params=query)
+        assert response.status_code == 403, response.text
+        assert "masked" in response.json()["db_error"]
+    # Filtering on other columns still works.
+    assert (await client.get(f"{API}/resident/count/", params={"name": "张三"})).json()[
+        "count"
+    ] == 1
+
+
+async def test_community_staff_may_filter_on_personal_data(client: httpx.AsyncClient) -> None:
+    _tree, mine, _theirs = await residents_in_a1_and_b1()
+    await make_staff("sq-a1", role="community_admin", community=_tree.communities["A1"])
+    await admin_login(client, "sq-a1")
+    found = await client.get(f"{API}/resident/", params={"id_number": ID_NUMBER})
+    assert [r["id"] for r in found.json()["rows"]] == [mine["id"]]
