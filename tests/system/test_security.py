@@ -24,6 +24,11 @@ REQUIRED = {
 }
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> None:
+    RATE_LIMITS.reset()
+
+
 def assert_secured(response: httpx.Response, csp: str = APP_CSP) -> None:
     for name, value in REQUIRED.items():
         assert response.headers.get(name) == value, (response.request.url, name)
