@@ -16,13 +16,14 @@ from app.db import DB, release_connection
 from app.jobs.lifespan import jobs_lifespan
 from app.routes import ROUTE_HANDLERS
 from app.settings import settings
+from app.system.limits import BodyLimit
 from app.system.problems import EXCEPTION_HANDLERS
 from app.system.security import SecurityHeaders
 
 
 @asgi("/admin", is_mount=True, copy_scope=True)
 async def admin(scope: Scope, receive: Receive, send: Send) -> None:
-    await build_admin()(scope, receive, send)
+    await BodyLimit(build_admin(), settings.upload_max_bytes)(scope, receive, send)
 
 
 @get("/", include_in_schema=False)

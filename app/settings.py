@@ -38,6 +38,13 @@ class Settings:
     api_ip_rate_limit: int = field(default_factory=lambda: int(_env("API_IP_RATE_LIMIT", "1200")))
     api_rate_window: int = field(default_factory=lambda: int(_env("API_RATE_WINDOW", "60")))
     api_token_days: int = field(default_factory=lambda: int(_env("API_TOKEN_DAYS", "90")))
+    # Largest request bodies (413 beyond): /api/v1 JSON, and the admin with its uploads.
+    api_max_body_bytes: int = field(
+        default_factory=lambda: int(_env("API_MAX_BODY_BYTES", "2000000"))
+    )
+    upload_max_bytes: int = field(
+        default_factory=lambda: int(_env("UPLOAD_MAX_BYTES", "20000000"))
+    )
 
     @property
     def timezone(self) -> ZoneInfo:

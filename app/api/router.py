@@ -9,6 +9,7 @@ from app.api import areas, assessment, daily, people, places, supervision, syste
 from app.api.auth import provide_caller
 from app.api.problems import EXCEPTION_HANDLERS
 from app.api.resources import Resource
+from app.settings import settings
 
 RESOURCES: list[Resource] = [
     *areas.RESOURCES,
@@ -26,4 +27,6 @@ api_router = Router(
     route_handlers=[handler for resource in RESOURCES for handler in resource.handlers()],
     dependencies={"caller": Provide(provide_caller)},
     exception_handlers=EXCEPTION_HANDLERS,
+    # JSON only (files come through the admin and the Excel pages): 413 beyond this.
+    request_max_body_size=settings.api_max_body_bytes,
 )

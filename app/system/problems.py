@@ -51,7 +51,32 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
     return problem_response(body, headers=getattr(exc, "headers", None))
 
 
+def undecodable_body_handler(
+    request: Request[Any, Any, Any], exc: UnicodeDecodeError | RecursionError
+) -> Response[Any]:
+    """A body that is not UTF-8, or JSON nested deeper than the decoder goes: the client's
+    fault (400), not a server error. Any other RecursionError stays a 500."""
+    if isinstance(exc, RecursionError) and "deserializing" not in str(exc):
+        raise exc
+    detail = (
+        "the request body is not valid UTF-8"
+        if isinstance(exc, UnicodeDecodeError)
+        else "the JSON body is nested too deeply"
+    )
+    return problem_response(
+        {
+            "type": PROBLEM_BASE + "validation-failed",
+            "title": detail,
+            "status": 400,
+            "detail": detail,
+            "instance": request.url.path,
+        }
+    )
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
+    UnicodeDecodeError: undecodable_body_handler,
+    RecursionError: undecodable_body_handler,
     DomainError: domain_error_handler,
     asyncpg.PostgresError: database_error_handler,
     HTTPException: http_error_handler,
