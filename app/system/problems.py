@@ -51,6 +51,43 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
     return problem_response(body, headers=getattr(exc, "headers", None))
 
 
+# The database is down, restarting or refusing connections: the request may be retried.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    asyncpg.PostgresConnectionError,  # class 08, incl. ConnectionDoesNotExistError
+    asyncpg.exceptions.OperatorInterventionError,  # 57P01 admin shutdown, 57P03 starting up
+    asyncpg.exceptions.TooManyConnectionsError,
+    asyncpg.InterfaceError,  # "connection is closed"
+)
+RETRY_AFTER_SECONDS = 5
+
+
+def _from_database_driver(exc: BaseException) -> bool:
+    frame = exc.__traceback__
+    while frame is not None:
+        if "/asyncpg/" in frame.tb_frame.f_code.co_filename:
+            return True
+        frame = frame.tb_next
+    return False
+
+
+def database_unavailable_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """503 with Retry-After when PostgreSQL cannot be reached (restart, failover, full): the
+    pool drops dead connections and reconnects by itself, so a retry soon succeeds. An OSError
+    that did not come from the database driver stays a server error."""
+    if isinstance(exc, OSError) and not _from_database_driver(exc):
+        raise exc
+    return problem_response(
+        {
+            "type": PROBLEM_BASE + "database-unavailable",
+            "title": "Service temporarily unavailable",
+            "status": 503,
+            "detail": "the database cannot be reached right now; retry in a few seconds",
+            "instance": request.url.path,
+        },
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 def undecodable_body_handler(
     request: Request[Any, Any, Any], exc: UnicodeDecodeError | RecursionError
 ) -> Response[Any]:
@@ -75,6 +112,8 @@ def undecodable_body_handler(
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
+    **dict.fromkeys(DATABASE_UNAVAILABLE, database_unavailable_handler),
+    OSError: database_unavailable_handler,
     UnicodeDecodeError: undecodable_body_handler,
     RecursionError: undecodable_body_handler,
     DomainError: domain_error_handler,
