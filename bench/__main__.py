@@ -22,7 +22,7 @@ from typing import Any
 
 from bench.scale import parse_scale
 
-SERVERS = ("product-uvicorn", "product-granian", "raw", "drf", "product-tuned")
+SERVERS = ("product-uvicorn", "product-granian", "raw", "raw-scoped", "drf", "product-tuned")
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:

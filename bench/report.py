@@ -11,6 +11,7 @@ SERVERS = (
     ("product-uvicorn", "product (uvicorn)"),
     ("product-granian", "product (granian)"),
     ("raw", "limit: raw asyncpg"),
+    ("raw-scoped", "raw asyncpg + the product's RLS scope"),
     ("drf", "alternative: DRF"),
     ("product-tuned", "experiment: product + proposed fixes"),
 )

@@ -35,7 +35,7 @@ class Options:
     connections: int = 64
     seconds: float = 10.0
     warmup: float = 3.0
-    servers: tuple[str, ...] = ("product-uvicorn", "product-granian", "raw", "drf")
+    servers: tuple[str, ...] = ("product-uvicorn", "product-granian", "raw", "raw-scoped", "drf")
     pool_max: int = 20
     admin_requests: int = 15
 
@@ -67,13 +67,16 @@ class HttpScenario:
     results: dict[str, Any] = field(default_factory=dict)
 
 
+PEER_GRIDS = {"raw": "/raw/grids", "raw-scoped": "/raw/scoped/grids", "drf": "/drf/grids"}
+
+
 def grid_list_requests(city: City, server: str) -> list[Request]:
-    prefix = {"raw": "/raw/grids", "drf": "/drf/grids"}.get(server, "/api/v1/grids")
+    prefix = PEER_GRIDS.get(server, "/api/v1/grids")
     return [("GET", f"{prefix}?community={code}&page_size=50", "") for code in city.communities]
 
 
 def grid_detail_requests(city: City, server: str) -> list[Request]:
-    prefix = {"raw": "/raw/grids", "drf": "/drf/grids"}.get(server, "/api/v1/grids")
+    prefix = PEER_GRIDS.get(server, "/api/v1/grids")
     return [("GET", f"{prefix}/{g['code']}", "") for g in city.grids]
 
 
@@ -122,7 +125,7 @@ SCENARIOS = [
         "≥ 2.5× DRF, ≥ 70% of raw, p99 < 50 ms",
         ("/api/v1/grids",),
         grid_list_requests,
-        peers=("raw", "drf"),
+        peers=("raw", "raw-scoped", "drf"),
     ),
     HttpScenario(
         "grid_detail",
@@ -130,7 +133,7 @@ SCENARIOS = [
         "≥ 2.5× DRF, ≥ 70% of raw, p99 < 50 ms",
         ("/api/v1/grids/{code}",),
         grid_detail_requests,
-        peers=("raw", "drf"),
+        peers=("raw", "raw-scoped", "drf"),
     ),
     HttpScenario(
         "check_in",
@@ -333,6 +336,8 @@ def run_servers(url: str, city: City, options: Options, report: dict[str, Any]) 
         "API_RATE_LIMIT": "1000000000",
         "API_IP_RATE_LIMIT": "1000000000",
         "DJANGO_SETTINGS_MODULE": "bench.peers.drf.settings",
+        # raw-scoped runs as the bench street token does (bench/peers/raw_litestar.py).
+        "BENCH_SCOPE_STREET": str(city.street_id),
     }
     tokens = {"Authorization": f"Bearer {city.read_token}"} if city.read_token else {}
     write_headers = {"Content-Type": "application/json"}
@@ -343,7 +348,7 @@ def run_servers(url: str, city: City, options: Options, report: dict[str, Any]) 
         headers = dict(write_headers if scenario.write else tokens)
         if scenario.key == "open311":
             headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        if key == "raw":
+        if key in ("raw", "raw-scoped"):
             headers.pop("Authorization", None)
         return headers
 
@@ -412,7 +417,7 @@ def verdicts(report: dict[str, Any]) -> None:
                 continue
             ok = product["errors"] == 0
             ratios: dict[str, float] = {}
-            for peer in ("raw", "drf"):
+            for peer in ("raw", "raw-scoped", "drf"):
                 other = results.get(peer)
                 if isinstance(other, dict) and other["rps"]:
                     ratios[f"vs_{peer}"] = round(product["rps"] / other["rps"], 2)

@@ -92,6 +92,12 @@ def specs(workers: int, port: int) -> dict[str, ServerSpec]:
             [*uvicorn, "bench.peers.raw_litestar:app"],
             "/health",
         ),
+        "raw-scoped": ServerSpec(
+            "raw-scoped",
+            "limit with the product's row-level security scope (same app, /raw/scoped/), uvicorn",
+            [*uvicorn, "bench.peers.raw_litestar:app"],
+            "/health",
+        ),
         "drf": ServerSpec(
             "drf",
             "alternative: Django REST framework, gunicorn (sync)",

@@ -3,6 +3,13 @@
 No ORM, no authentication, no row-level security, no output Structs: JSON columns are passed
 through as they are stored. Whatever the product spends beyond this is its own overhead.
 
+`/raw/scoped/…` answers the same with the product's row-level security as the bench token
+has it (a street scope as role grid_app): BEGIN, the scope settings in one statement, the
+query, COMMIT. The difference between the two is the price of scoping in the database; the
+difference between the product and `/raw/scoped/` is the framework's (Litestar DI, Piccolo,
+msgspec, the token check). Like the product, the pool does not send asyncpg's RESET ALL
+round trip on every release (nothing here outlives a transaction).
+
     DATABASE_URL=postgresql://… uvicorn bench.peers.raw_litestar:app
 """
 
@@ -39,6 +46,14 @@ GRID_PAGE = (
     " ORDER BY code ASC NULLS LAST, id ASC LIMIT $2 OFFSET $3"
 )
 GRID_ONE = f"SELECT {GRID_COLUMNS} FROM responsibility_grid WHERE code = $1"
+# The product's scope settings (app/scope.py) for a street token created by user 1.
+SCOPE = (
+    "SELECT set_config('app.actor_id', '1', true), set_config('app.level', 'street', true),"
+    " set_config('app.staff_id', '', true), set_config('app.street_id', $1, true),"
+    " set_config('app.community_id', '', true), set_config('app.grid_ids', '{}', true),"
+    " set_config('app.read_only', 'on', true), set_config('role', 'grid_app', true)"
+)
+SCOPE_STREET = os.environ.get("BENCH_SCOPE_STREET", "1")
 
 
 def grid_out(row: asyncpg.Record) -> dict[str, Any]:
@@ -49,12 +64,18 @@ def grid_out(row: asyncpg.Record) -> dict[str, Any]:
     return values
 
 
+async def light_reset(connection: asyncpg.Connection) -> None:
+    if connection.is_in_transaction():
+        await connection.execute("ROLLBACK")
+
+
 @asynccontextmanager
 async def pool(app: Litestar) -> AsyncIterator[None]:
     POOL["db"] = await asyncpg.create_pool(
         dsn=os.environ["DATABASE_URL"],
         min_size=1,
         max_size=int(os.environ.get("DB_POOL_MAX", "20")),
+        reset=light_reset,
     )
     try:
         yield
@@ -67,15 +88,15 @@ async def health() -> Response[bytes]:
     return Response(b'{"status":"ok"}', media_type=JSON)
 
 
-@get("/raw/grids")
-async def grids(community: str, page: int = 1, page_size: int = 50) -> Response[bytes]:
+async def _grid_page(
+    conn: asyncpg.Connection, community: str, page: int, page_size: int
+) -> Response[bytes]:
     offset = (page - 1) * page_size
-    async with POOL["db"].acquire() as conn:
-        rows = await conn.fetch(GRID_PAGE, community, page_size, offset)
-        if 0 < len(rows) < page_size or (offset == 0 and not rows):
-            total = offset + len(rows)
-        else:
-            total = await conn.fetchval(GRID_COUNT, community)
+    rows = await conn.fetch(GRID_PAGE, community, page_size, offset)
+    if 0 < len(rows) < page_size or (offset == 0 and not rows):
+        total = offset + len(rows)
+    else:
+        total = await conn.fetchval(GRID_COUNT, community)
     body = {
         "items": [grid_out(r) for r in rows],
         "total": total,
@@ -85,13 +106,41 @@ async def grids(community: str, page: int = 1, page_size: int = 50) -> Response[
     return Response(msgspec.json.encode(body), media_type=JSON)
 
 
-@get("/raw/grids/{code:str}")
-async def grid(code: str) -> Response[bytes]:
-    async with POOL["db"].acquire() as conn:
-        row = await conn.fetchrow(GRID_ONE, code)
+async def _grid_one(conn: asyncpg.Connection, code: str) -> Response[bytes]:
+    row = await conn.fetchrow(GRID_ONE, code)
     if row is None:
         raise NotFoundException(f"no grid with code {code}")
     return Response(msgspec.json.encode(grid_out(row)), media_type=JSON)
 
 
-app = Litestar(route_handlers=[health, grids, grid], lifespan=[pool], openapi_config=None)
+@get("/raw/grids")
+async def grids(community: str, page: int = 1, page_size: int = 50) -> Response[bytes]:
+    async with POOL["db"].acquire() as conn:
+        return await _grid_page(conn, community, page, page_size)
+
+
+@get("/raw/grids/{code:str}")
+async def grid(code: str) -> Response[bytes]:
+    async with POOL["db"].acquire() as conn:
+        return await _grid_one(conn, code)
+
+
+@get("/raw/scoped/grids")
+async def scoped_grids(community: str, page: int = 1, page_size: int = 50) -> Response[bytes]:
+    async with POOL["db"].acquire() as conn, conn.transaction():
+        await conn.execute(SCOPE, SCOPE_STREET)
+        return await _grid_page(conn, community, page, page_size)
+
+
+@get("/raw/scoped/grids/{code:str}")
+async def scoped_grid(code: str) -> Response[bytes]:
+    async with POOL["db"].acquire() as conn, conn.transaction():
+        await conn.execute(SCOPE, SCOPE_STREET)
+        return await _grid_one(conn, code)
+
+
+app = Litestar(
+    route_handlers=[health, grids, grid, scoped_grids, scoped_grid],
+    lifespan=[pool],
+    openapi_config=None,
+)

@@ -45,20 +45,27 @@ def drf_get(path: str, token: str) -> tuple[int, Any]:
         connections.close_all()
 
 
-async def answers(client: httpx.AsyncClient, token: str, product: str, peer: str) -> list[Any]:
+async def answers(
+    client: httpx.AsyncClient, token: str, product: str, peer: str, street: int
+) -> list[Any]:
+    """The product's, the raw limit's and DRF's answers; the raw limit answers the same
+    with and without the product's row-level security (`/raw/scoped/`)."""
     bearer = {"Authorization": f"Bearer {token}"}
     mine = await client.get(f"/api/v1/{product}", headers=bearer)
     raw_litestar.POOL["db"] = await asyncpg.create_pool(
         dsn=os.environ["DATABASE_URL"], min_size=1, max_size=2
     )
+    raw_litestar.SCOPE_STREET = str(street)
     try:
         transport = httpx.ASGITransport(app=raw_litestar.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://raw") as raw_client:
             raw = await raw_client.get(f"/raw/{peer}")
+            scoped = await raw_client.get(f"/raw/scoped/{peer}")
     finally:
         await raw_litestar.POOL.pop("db").close()
     drf_status, drf = await asyncio.to_thread(drf_get, f"/drf/{peer}", token)
     assert (mine.status_code, raw.status_code, drf_status) == (200, 200, 200)
+    assert scoped.status_code == 200 and scoped.json() == raw.json()
     return [mine.json(), raw.json(), drf]
 
 
@@ -68,7 +75,7 @@ async def test_page_of_grids_is_the_same_in_product_raw_and_drf(
     token = await street_token(city)
     community = city.communities[1]["code"]
     query = f"grids?community={community}&page_size=50"
-    product, raw, drf = await answers(client, token, query, query)
+    product, raw, drf = await answers(client, token, query, query, city.streets[0]["id"])
     assert product == raw == drf
     assert product["total"] == city.scale.grids_per_community
     assert [g["code"] for g in product["items"]] == sorted(
@@ -81,7 +88,9 @@ async def test_one_grid_is_the_same_in_product_raw_and_drf(
 ) -> None:
     token = await street_token(city)
     code = city.grids[4].code
-    product, raw, drf = await answers(client, token, f"grids/{code}", f"grids/{code}")
+    product, raw, drf = await answers(
+        client, token, f"grids/{code}", f"grids/{code}", city.streets[0]["id"]
+    )
     assert product == raw == drf
     assert product["household_count"] == city.grids[4].household_count
 
