@@ -17,6 +17,7 @@ that share a Redis never take each other's tasks.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -27,9 +28,23 @@ from urllib.parse import urlsplit
 
 import asyncpg
 from redis.asyncio import Redis
-from taskiq import AckableMessage, AsyncBroker, InMemoryBroker, TaskiqEvents, TaskiqState
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from taskiq import (
+    AckableMessage,
+    AsyncBroker,
+    InMemoryBroker,
+    ScheduledTask,
+    ScheduleSource,
+    TaskiqEvents,
+    TaskiqState,
+)
+from taskiq.exceptions import ScheduledTaskCancelledError, SendTaskError
+from taskiq.kicker import AsyncKicker
 from taskiq.middlewares import SimpleRetryMiddleware
 from taskiq.scheduler.scheduler import TaskiqScheduler
+from taskiq.utils import maybe_awaitable
 from taskiq_redis import ListRedisScheduleSource, RedisStreamBroker
 
 from app.database import resolve_database_url
@@ -43,6 +58,7 @@ logger = logging.getLogger(__name__)
 # Longer than any job runs; a job that did run past it would only run twice, harmlessly.
 STREAM_IDLE_TIMEOUT_MS = 10 * 60 * 1000
 STREAM_BLOCK_MS = 2000
+REDIS_RETRY_MAX_DELAY = 5.0
 RETRIES = 3
 TRANSIENT_ERRORS = (
     OSError,
@@ -66,7 +82,9 @@ class GridStreamBroker(RedisStreamBroker):
     task whose worker was killed waits for the next task to be sent before it is
     redelivered; here every read, empty or not, is followed by a reclaim pass. Each worker
     process is its own consumer (host, pid), so a restarted process does not inherit the
-    dead one's name.
+    dead one's name. While Redis is unreachable (restart, failover) the worker waits and
+    reads again rather than dying; tasks it could not acknowledge meanwhile are redelivered
+    (every task is idempotent).
     """
 
     async def startup(self) -> None:
@@ -75,31 +93,61 @@ class GridStreamBroker(RedisStreamBroker):
 
     async def listen(self) -> AsyncGenerator[AckableMessage, None]:
         async with Redis(connection_pool=self.connection_pool) as redis:
+            delay = 0.0
             while True:
-                fetched: Any = await redis.xreadgroup(
-                    self.consumer_group_name,
-                    self.consumer_name,
-                    {self.queue_name: ">"},
-                    block=self.block,
-                    noack=False,
-                    count=self.count,
-                )
+                try:
+                    fetched, claimed = await self._read(redis)
+                except (RedisConnectionError, RedisTimeoutError) as exc:
+                    # Redis restarting or failing over: wait and read again, instead of
+                    # letting the worker process die and be respawned until it is back.
+                    delay = min(max(delay * 2, 0.5), REDIS_RETRY_MAX_DELAY)
+                    logger.warning("Redis unreachable (%s); reading again in %.1f s", exc, delay)
+                    await asyncio.sleep(delay)
+                    continue
+                except ResponseError as exc:
+                    if "NOGROUP" not in str(exc):
+                        raise
+                    # Redis came back without its data (no append-only file): start again.
+                    logger.error("consumer group gone (Redis lost its data); recreating it")
+                    await self._create_group(redis)
+                    continue
+                delay = 0.0
                 for stream, messages in fetched or []:
                     for message_id, message in messages:
                         yield self._ackable(stream, message_id, message)
-                claimed: Any = await redis.xautoclaim(
-                    name=self.queue_name,
-                    groupname=self.consumer_group_name,
-                    consumername=self.consumer_name,
-                    min_idle_time=self.idle_timeout,
-                    count=self.unacknowledged_batch_size,
-                )
                 for entry in claimed[1]:
                     if entry is None:  # deleted from the stream meanwhile
                         continue
                     message_id, message = entry
                     logger.warning("redelivering abandoned task message %s", message_id)
                     yield self._ackable(self.queue_name, message_id, message)
+
+    async def _read(self, redis: Redis) -> tuple[Any, Any]:
+        fetched: Any = await redis.xreadgroup(
+            self.consumer_group_name,
+            self.consumer_name,
+            {self.queue_name: ">"},
+            block=self.block,
+            noack=False,
+            count=self.count,
+        )
+        claimed: Any = await redis.xautoclaim(
+            name=self.queue_name,
+            groupname=self.consumer_group_name,
+            consumername=self.consumer_name,
+            min_idle_time=self.idle_timeout,
+            count=self.unacknowledged_batch_size,
+        )
+        return fetched, claimed
+
+    async def _create_group(self, redis: Redis) -> None:
+        try:
+            await redis.xgroup_create(
+                self.queue_name, self.consumer_group_name, id="0", mkstream=True
+            )
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
 
     def _ackable(self, stream: Any, message_id: Any, message: Any) -> AckableMessage:
         return AckableMessage(
@@ -151,13 +199,58 @@ async def close_database_pool(state: TaskiqState) -> None:
         await DB.close_connection_pool()
 
 
+# A fired schedule is handed to Redis even when Redis is away for a while (restart, failover).
+SEND_RETRY_SECONDS = 600
+SEND_RETRY_MAX_DELAY = 15.0
+
+
+class GridScheduler(TaskiqScheduler):
+    """TaskiqScheduler whose sends outlast a Redis restart.
+
+    taskiq drops a schedule whose send fails: a reminder round firing while Redis restarts
+    would never run. Here the send is retried with backoff for up to SEND_RETRY_SECONDS; the
+    run keeps the moment it fired (`fired_at` is set once, before the first attempt), and
+    taskiq does not fire the same schedule again while its send is still being retried.
+    """
+
+    async def on_ready(self, source: ScheduleSource, task: ScheduledTask) -> None:
+        try:
+            await maybe_awaitable(source.pre_send(task))
+        except ScheduledTaskCancelledError:
+            logger.info("Scheduled task %s has been cancelled.", task.task_name)
+            return
+        kicker: AsyncKicker[Any, Any] = (
+            AsyncKicker(task.task_name, self.broker, task.labels)
+            .with_labels(schedule_id=task.schedule_id)
+            .with_task_id(task_id=task.task_id)
+        )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SEND_RETRY_SECONDS
+        delay = 0.5
+        while True:
+            try:
+                await kicker.kiq(*task.args, **task.kwargs)
+                return
+            except SendTaskError as exc:
+                if loop.time() + delay > deadline:
+                    raise
+                logger.warning(
+                    "could not send %s (%s); retrying in %.1f s",
+                    task.schedule_id,
+                    exc.__cause__ or exc,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, SEND_RETRY_MAX_DELAY)
+
+
 def build_scheduler(for_broker: AsyncBroker) -> TaskiqScheduler:
     """The scheduler: JobSchedule rows (re-read every update), plus a Redis list source for
     one-off schedules when Redis is configured."""
     sources: list[Any] = [DatabaseScheduleSource()]
     if settings.redis_url and not isinstance(for_broker, InMemoryBroker):
         sources.append(ListRedisScheduleSource(settings.redis_url, prefix=f"{queue_name()}:once"))
-    return TaskiqScheduler(broker=for_broker, sources=sources)
+    return GridScheduler(broker=for_broker, sources=sources)
 
 
 scheduler = build_scheduler(broker)
