@@ -8,6 +8,7 @@ from typing import Any
 from piccolo.apps.user.tables import BaseUser
 from piccolo_admin.endpoints import TableConfig, create_admin
 from piccolo_api.crud.hooks import Hook
+from piccolo_api.rate_limiting.middleware import InMemoryLimitProvider
 
 from admin.forms import FORMS, SCOPED_FORMS
 from admin.frontend import LocalisedAdmin
@@ -155,6 +156,9 @@ def build_admin() -> Any:
         production=settings.production,
         allowed_hosts=[],
         mfa_providers=[mfa_provider()],
+        rate_limit_provider=InMemoryLimitProvider(
+            limit=settings.admin_login_limit, timespan=300, block_duration=300
+        ),
     )
     tables = {
         config.table_class._meta.tablename: config.table_class for config in admin.table_configs

@@ -13,9 +13,7 @@ async def test_tables_and_migrations_do_not_drift() -> None:
 
 async def test_every_table_exists_after_migrating_an_empty_database() -> None:
     db = ALL_TABLES[0]._meta.db
-    rows = await db.run_ddl(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-    )
+    rows = await db.run_ddl("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
     existing = {r["tablename"] for r in rows}
     missing = {t._meta.tablename for t in ALL_TABLES} - existing
     assert not missing
