@@ -94,6 +94,7 @@ async def benchmark(url: str, scale: Any, args: argparse.Namespace) -> int:
         seconds=args.seconds if args.seconds is not None else (20.0 if full else 10.0),
         warmup=args.warmup if args.warmup is not None else (5.0 if full else 3.0),
         servers=tuple(s for s in args.servers.split(",") if s),
+        database_url=url,
     )
     started = dt.datetime.now(dt.UTC)
     await DB.start_connection_pool(min_size=1, max_size=4)

@@ -3,7 +3,10 @@
 Both read the same request file (one `METHOD<TAB>PATH[<TAB>BODY]` per line, cycled) and
 report the same figures: requests, throughput, p50/p90/p99/mean/max latency and errors
 (socket errors, timeouts and responses ≥ 400). While the load runs, the web server's
-processes are sampled for their resident set size (RSS).
+processes are sampled for their resident set size (RSS), and the CPU time the web server
+and its PostgreSQL backends spend is divided by the requests: CPU per request is work, not
+waiting, so it compares code changes even when other work on the machine moves the
+throughput from run to run.
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ class LoadResult:
     max_ms: float
     errors: int
     peak_rss_mb: float = 0.0
+    web_cpu_ms: float = 0.0  # CPU of the web server's processes per request
+    db_cpu_ms: float = 0.0  # CPU of its PostgreSQL backends per request
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -181,6 +186,41 @@ def run_load(
     )
 
 
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """User + system CPU seconds of these processes so far (gone ones count nothing)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            times = psutil.Process(pid).cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def server_pids(pid: int) -> list[int]:
+    try:
+        return [pid, *(p.pid for p in psutil.Process(pid).children(recursive=True))]
+    except psutil.Error:
+        return [pid]
+
+
+def backend_pids(database_url: str) -> list[int]:
+    """The PostgreSQL backends connected to the benchmark database, but for this query's.
+
+    While a server is measured, those are its pool's connections (the benchmark process
+    keeps its own few connections idle).
+    """
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [int(row[0]) for row in rows]
+
+
 def measure(
     base_url: str,
     requests: Sequence[Request],
@@ -189,9 +229,18 @@ def measure(
     seconds: float,
     warmup: float,
     server_pid: int | None = None,
+    database_url: str | None = None,
 ) -> LoadResult:
-    """Warm up (discarded), then one measured run."""
+    """Warm up (discarded), then one measured run, with CPU per request when the server's
+    pid (and its database) are given."""
     if warmup > 0:
         run_load(base_url, requests, headers, connections, warmup)
     time.sleep(0.2)
-    return run_load(base_url, requests, headers, connections, seconds, server_pid)
+    web = server_pids(server_pid) if server_pid else []
+    backends = backend_pids(database_url) if database_url else []
+    web_before, db_before = cpu_seconds(web), cpu_seconds(backends)
+    result = run_load(base_url, requests, headers, connections, seconds, server_pid)
+    if result.requests:
+        result.web_cpu_ms = round(1000 * (cpu_seconds(web) - web_before) / result.requests, 3)
+        result.db_cpu_ms = round(1000 * (cpu_seconds(backends) - db_before) / result.requests, 3)
+    return result

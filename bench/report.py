@@ -23,7 +23,15 @@ def _cell(result: Any) -> str:
     if not isinstance(result, dict):
         return "–"
     errors = f", **{result['errors']} errors**" if result["errors"] else ""
-    return f"{result['rps']:,.0f}/s, p50 {result['p50_ms']:g} / p99 {result['p99_ms']:g} ms{errors}"
+    cpu = (
+        f"; CPU/req {result['web_cpu_ms']:.2f} + db {result['db_cpu_ms']:.2f} ms"
+        if result.get("web_cpu_ms")
+        else ""
+    )
+    return (
+        f"{result['rps']:,.0f}/s, p50 {result['p50_ms']:g} / p99 {result['p99_ms']:g} ms"
+        f"{errors}{cpu}"
+    )
 
 
 def _met(value: Any) -> str:
@@ -110,7 +118,10 @@ def markdown(report: dict[str, Any]) -> str:
     lines += [
         "",
         "Latency is per request from wrk (or the Python client); ratios are "
-        "product throughput over the peer's, measured in the same run on the same data.",
+        "product throughput over the peer's, measured in the same run on the same data. "
+        "CPU/req: CPU time of the web server's processes + of its PostgreSQL backends per "
+        "request during the measured run (work done, less sensitive to other load than "
+        "throughput).",
         "",
     ]
     return "\n".join(lines)
@@ -118,7 +129,8 @@ def markdown(report: dict[str, Any]) -> str:
 
 def write(report: dict[str, Any]) -> tuple[Path, Path]:
     RESULTS.mkdir(exist_ok=True)
-    stem = f"{report['scale']['name']}-{report['started_at'][:10]}"
+    # One file per run (date and UTC time), so runs of the same day are all kept.
+    stem = f"{report['scale']['name']}-{report['started_at'][:16].replace(':', '')}"
     json_path = RESULTS / f"{stem}.json"
     md_path = RESULTS / f"{stem}.md"
     json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")

@@ -38,6 +38,7 @@ class Options:
     servers: tuple[str, ...] = ("product-uvicorn", "product-granian", "raw", "raw-scoped", "drf")
     pool_max: int = 20
     admin_requests: int = 15
+    database_url: str | None = None  # for the CPU of the servers' PostgreSQL backends
 
 
 @dataclass
@@ -387,7 +388,14 @@ def run_scenarios(
         requests, headers = scenario.requests(city, key), headers_for(scenario, key)
         bad = sample_errors(base, requests, headers)
         result = measure(
-            base, requests, headers, options.connections, options.seconds, options.warmup, pid
+            base,
+            requests,
+            headers,
+            options.connections,
+            options.seconds,
+            options.warmup,
+            pid,
+            options.database_url,
         )
         result.notes += bad
         scenario.results[key] = result.as_dict()
@@ -396,6 +404,7 @@ def run_scenarios(
         print(
             f"  {scenario.key}: {result.rps:.0f} req/s, p50 {result.p50_ms} ms,"
             f" p99 {result.p99_ms} ms, errors {result.errors},"
+            f" CPU/request web {result.web_cpu_ms} + db {result.db_cpu_ms} ms,"
             f" peak RSS {result.peak_rss_mb} MB"
         )
     if key == "product-uvicorn":
