@@ -254,3 +254,46 @@ async def exercise_secrets(client: httpx.AsyncClient, caplog: pytest.LogCaptureF
         str(row) for row in await AuditLog.select(AuditLog.before, AuditLog.after).run()
     )
     assert secret not in trail and PASSWORD not in trail
+
+
+async def test_no_cookie_authenticated_write_succeeds_without_the_csrf_token(
+    client: httpx.AsyncClient,
+) -> None:
+    """Every write route of the admin's table API and of /api/v1, sent with a superuser's
+    session cookie but without the X-CSRFToken header, is refused and writes nothing."""
+    from tables.piccolo_app import ALL_TABLES
+    from tables.work import Department
+
+    await area_tree()
+    await make_user("root", superuser=True)
+    await admin_login(client, "root")
+    department = await client.post(
+        "/admin/api/tables/department/", json={"name": "民政局", "line": "民政"}
+    )
+    assert department.status_code == 403 and "CSRF" in department.text
+    for table in ALL_TABLES:
+        name = table._meta.tablename
+        for method, path in (
+            ("POST", f"/admin/api/tables/{name}/"),
+            ("PATCH", f"/admin/api/tables/{name}/1/"),
+            ("DELETE", f"/admin/api/tables/{name}/1/"),
+        ):
+            answer = await client.request(method, path, json={})
+            assert answer.status_code == 403, (method, path, answer.status_code)
+    api = await client.post(f"{API}/departments", json={"name": "民政局", "line": "民政"})
+    assert_problem_field(api, 403, "X-CSRFToken")
+    document = (await client.get("/schema/openapi.json")).json()
+    for path, operations in document["paths"].items():
+        if not path.startswith(API):
+            continue
+        concrete = path.replace("{id}", "1").replace("{code}", "340705")
+        for method in operations:
+            if method.upper() in ("POST", "PATCH", "PUT", "DELETE"):
+                answer = await client.request(method.upper(), concrete, json={})
+                assert not answer.is_success, (method, path, answer.status_code)
+    assert await Department.count().run() == 0
+
+
+def assert_problem_field(response: httpx.Response, status: int, field: str) -> None:
+    assert response.status_code == status, response.text
+    assert response.json().get("field") == field, response.text
