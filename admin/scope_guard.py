@@ -61,6 +61,15 @@ class ScopeGuard:
             await self.app(scope, receive, send)
             return
         grid_scope = await scope_for_user(await actor_of(scope))
+        if superuser_only(scope) and not grid_scope.is_superuser:
+            error = Forbidden("只有区管理员可以查看登录账号 Only superusers see the login table")
+            await send_body(
+                send,
+                error.status,
+                domain_error_body(error),
+                [(b"content-type", b"application/json")],
+            )
+            return
         if refused := personal_filters(scope, grid_scope):
             error = Forbidden(
                 f"不能按个人信息筛选或排序 cannot filter or sort on {', '.join(refused)}: "
@@ -95,6 +104,16 @@ class ScopeGuard:
             held = await masked(scope["path"], held, grid_scope)
         for message in held:
             await send(message)
+
+
+# piccolo's own tables have no row-level security (logins are created inside scoped
+# transactions); piccolo-admin limits only their writes to superusers, so reads are limited here.
+SUPERUSER_ONLY_TABLES = frozenset({"piccolo_user", "sessions"})
+
+
+def superuser_only(scope: dict[str, Any]) -> bool:
+    match = TABLE_PATH_PREFIX.search(scope.get("path", ""))
+    return bool(match and match["table"] in SUPERUSER_ONLY_TABLES)
 
 
 def personal_filters(scope: dict[str, Any], grid_scope: Scope) -> list[str]:

@@ -154,7 +154,7 @@ def build_admin() -> Any:
         forms=FORMS,
         sidebar_links=SIDEBAR_LINKS,
         production=settings.production,
-        allowed_hosts=[],
+        allowed_hosts=list(settings.allowed_hosts),
         mfa_providers=[mfa_provider()],
         rate_limit_provider=InMemoryLimitProvider(
             limit=settings.admin_login_limit, timespan=300, block_duration=300

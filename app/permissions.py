@@ -120,9 +120,9 @@ PERMISSIONS: dict[str, dict[Level, Grant]] = {
         {D: ALL, S: STREET, C: COMMUNITY_AND_STREET, G: COMMUNITY_AND_STREET},
         {D: ALL, S: COMMUNITIES, C: COMMUNITY},
     ),
-    # A login is as visible as its staff record (colleagues' names and usernames) and one's
-    # own; logins without a staff record (superusers, unattached ones) to superusers only.
-    "piccolo_user": grants({D: ALL, S: STREET, C: STREET, G: STREET, N: OWN}, SUPERUSER),
+    # Logins (usernames, e-mails) are managed by superusers only; staff see colleagues
+    # through their staff records (staff_member), never through the login table.
+    "piccolo_user": grants(SUPERUSER, SUPERUSER),
     # ---- work and the access list (准入): street officials keep the list, work enters only
     # through it and is tracked to its end (closed or rejected, never deleted by those it
     # was pushed to); grid workers move the items assigned to them
@@ -198,16 +198,7 @@ class Gap:
 
 # Differences between the table above and the implementation, each with its reason. The
 # permission test checks these cells against `implemented`.
-LOGINS_IN_THE_ADMIN = (
-    "piccolo-admin lists the login table (piccolo_user, menu 人员) to every admin user; only"
-    " writes are limited to superusers. The table has no row-level security (it is piccolo's,"
-    " and scoped transactions create logins), so the admin's TableConfig for BaseUser must"
-    " refuse reads to non-superusers (admin/site.py, owned by the admin work)."
-)
-KNOWN_GAPS: list[Gap] = [
-    Gap("piccolo_user", level, Action.read, Reach.all, LOGINS_IN_THE_ADMIN)
-    for level in (Level.street, Level.community, Level.grid, Level.none)
-]
+KNOWN_GAPS: list[Gap] = []
 
 
 def reach(

@@ -33,6 +33,12 @@ class Settings:
     db_pool_max: int = field(default_factory=lambda: int(_env("DB_POOL_MAX", "20")))
     # Login attempts per client address in 5 minutes before the admin login is blocked.
     admin_login_limit: int = field(default_factory=lambda: int(_env("ADMIN_LOGIN_LIMIT", "20")))
+    # Host names (host[:port]) the admin accepts as Origin/Referer of writes over HTTPS.
+    allowed_hosts: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            h.strip() for h in _env("ALLOWED_HOSTS").split(",") if h.strip()
+        )
+    )
     # Integrator API (/api/v1/): requests per window per token or login, and per client IP.
     api_rate_limit: int = field(default_factory=lambda: int(_env("API_RATE_LIMIT", "600")))
     api_ip_rate_limit: int = field(default_factory=lambda: int(_env("API_IP_RATE_LIMIT", "1200")))
@@ -42,9 +48,7 @@ class Settings:
     api_max_body_bytes: int = field(
         default_factory=lambda: int(_env("API_MAX_BODY_BYTES", "2000000"))
     )
-    upload_max_bytes: int = field(
-        default_factory=lambda: int(_env("UPLOAD_MAX_BYTES", "20000000"))
-    )
+    upload_max_bytes: int = field(default_factory=lambda: int(_env("UPLOAD_MAX_BYTES", "20000000")))
 
     @property
     def timezone(self) -> ZoneInfo:

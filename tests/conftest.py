@@ -43,7 +43,7 @@ DB = ALL_TABLES[0]._meta.db
 _TRUNCATE = (
     "TRUNCATE "
     + ", ".join(f'"{t._meta.tablename}"' for t in ALL_TABLES)
-    + ", piccolo_user, sessions, mfa_authenticator_secret RESTART IDENTITY CASCADE"
+    + ", piccolo_user, sessions, authenticator_secret RESTART IDENTITY CASCADE"
 )
 
 
