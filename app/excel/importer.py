@@ -13,14 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import time
-import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 import msgspec
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from app.db import DB
 from app.errors import DomainError, ValidationFailed
@@ -86,17 +84,29 @@ def open_sheet(source: bytes | str | Path | IO[bytes]) -> tuple[list[str], Itera
         source = io.BytesIO(source)
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except Exception as exc:  # zipfile, zlib, XML or openpyxl: any failure is the file's fault
         raise ValidationFailed(
-            f"不是有效的 .xlsx 文件 not a readable .xlsx file ({exc})", field="file"
+            f"不是有效的 .xlsx 文件 not a readable .xlsx file ({type(exc).__name__}: {exc})",
+            field="file",
         ) from None
     sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+    rows = readable(sheet.iter_rows(values_only=True))
     header_row = next(rows, None)
     if header_row is None:
         raise ValidationFailed("工作表为空 the sheet is empty", field="file")
     total = max((sheet.max_row or 1) - 1, 0)
     return [normalise_header(cell) for cell in header_row], rows, total
+
+
+def readable(rows: Iterator[tuple]) -> Iterator[tuple]:
+    """The rows of a read-only workbook, which openpyxl decompresses and parses lazily: a
+    damaged file can fail at any row, with whatever zlib, zipfile or the XML parser raise."""
+    try:
+        yield from rows
+    except Exception as exc:  # any failure to decode an uploaded file is the file's fault
+        raise ValidationFailed(
+            f"不是有效的 .xlsx 文件 the file is damaged ({type(exc).__name__}: {exc})", field="file"
+        ) from None
 
 
 # ---------------------------------------------------------------- import
