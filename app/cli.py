@@ -23,6 +23,12 @@ async def prepare_database(load_demo: bool) -> dict[str, str] | None:
     return await load_demo_if_empty()
 
 
+# Idle keep-alive connections are kept longer than clients and load balancers keep theirs
+# (httpx 5 s, nginx upstream 60 s): a server closing first races the client's next request,
+# which then fails without an answer.
+KEEP_ALIVE_SECONDS = 75
+
+
 def serve() -> None:
     import uvicorn
 
@@ -37,7 +43,13 @@ def serve() -> None:
         for role, username in logins.items():
             print(f"    {role:<22} {username}")
     print("Press Ctrl-C to stop (the embedded database stops too).\n")
-    uvicorn.run("app.asgi:app", host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        "app.asgi:app",
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

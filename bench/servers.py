@@ -53,6 +53,8 @@ def specs(workers: int, port: int) -> dict[str, ServerSpec]:
         "uvloop",
         "--http",
         "httptools",
+        "--timeout-keep-alive",
+        "75",
     ]
     return {
         "product-uvicorn": ServerSpec(

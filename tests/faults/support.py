@@ -23,6 +23,8 @@ from typing import Any
 
 import httpx
 
+from app.cli import KEEP_ALIVE_SECONDS
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
@@ -211,6 +213,8 @@ class Processes:
         return (self.folder / f"{name}.log").read_text(errors="replace")
 
     def uvicorn(self, name: str, port: int, env: dict[str, str]) -> str:
+        """uvicorn as README deploys it: its keep-alive outlasts the clients' (httpx: 5 s), so
+        a client never sends on a connection the server is closing at that moment."""
         self.start(
             name,
             [
@@ -223,6 +227,8 @@ class Processes:
                 "--log-level",
                 "warning",
                 "--no-access-log",
+                "--timeout-keep-alive",
+                str(KEEP_ALIVE_SECONDS),
             ],
             env,
         )
