@@ -6,6 +6,7 @@ from piccolo.table import Table
 
 from tables.areas import Community, ResponsibilityGrid
 from tables.choices import DiaryCategory
+from tables.columns import belongs_to
 from tables.people import StaffMember
 from tables.places import Household
 from tables.work import WorkItem
@@ -14,23 +15,9 @@ from tables.work import WorkItem
 class CheckIn(
     Table, help_text="签到 Check-in: counted only inside the grid, once per staff, grid and day"
 ):
-    staff = ForeignKey(
-        StaffMember, null=False, index=True, help_text="工作人员 Staff", on_delete=OnDelete.restrict
-    )
-    grid = ForeignKey(
-        ResponsibilityGrid,
-        null=False,
-        index=True,
-        help_text="网格 Grid",
-        on_delete=OnDelete.restrict,
-    )
-    community = ForeignKey(
-        Community,
-        null=False,
-        index=True,
-        help_text="社区 (derived from grid)",
-        on_delete=OnDelete.restrict,
-    )
+    staff = belongs_to(StaffMember, "工作人员 Staff")
+    grid = belongs_to(ResponsibilityGrid, "网格 Grid")
+    community = belongs_to(Community, "社区 (derived from grid)")
     at = Timestamptz(index=True, help_text="时间 At")
     local_date = Date(index=True, help_text="日期 Local date in TIMEZONE")
     latitude = Float(help_text="纬度 Latitude")
@@ -46,23 +33,9 @@ class CheckIn(
 class DiaryEntry(
     Table, help_text="民情日记 Diary of people's feelings: what residents said, with follow-ups"
 ):
-    staff = ForeignKey(
-        StaffMember, null=False, index=True, help_text="工作人员 Staff", on_delete=OnDelete.restrict
-    )
-    grid = ForeignKey(
-        ResponsibilityGrid,
-        null=False,
-        index=True,
-        help_text="网格 Grid",
-        on_delete=OnDelete.restrict,
-    )
-    community = ForeignKey(
-        Community,
-        null=False,
-        index=True,
-        help_text="社区 (derived from grid)",
-        on_delete=OnDelete.restrict,
-    )
+    staff = belongs_to(StaffMember, "工作人员 Staff")
+    grid = belongs_to(ResponsibilityGrid, "网格 Grid")
+    community = belongs_to(Community, "社区 (derived from grid)")
     household = ForeignKey(
         Household,
         null=True,

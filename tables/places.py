@@ -1,21 +1,13 @@
 """Places and people in a grid: the "four actuals" (population, houses, units, facilities)."""
 
-from piccolo.columns import (
-    Array,
-    Date,
-    Float,
-    ForeignKey,
-    Integer,
-    Timestamptz,
-    Varchar,
-)
-from piccolo.columns.base import OnDelete
+from piccolo.columns import Array, Date, Float, Integer, Timestamptz, Varchar
 from piccolo.columns.readable import Readable
 from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 
 from tables.areas import Community, ResponsibilityGrid
 from tables.choices import BuildingKind, FacilityKind, OrganisationKind
+from tables.columns import belongs_to
 
 
 class Building(Table, help_text="楼栋 Building: residential or commercial, located in one grid"):
@@ -31,20 +23,8 @@ class Building(Table, help_text="楼栋 Building: residential or commercial, loc
     longitude = Float(help_text="经度 Longitude (WGS84)")
     latitude = Float(help_text="纬度 Latitude (WGS84)")
     floors = Integer(null=True, default=None, help_text="层数 Floors")
-    grid = ForeignKey(
-        ResponsibilityGrid,
-        null=False,
-        index=True,
-        help_text="所属网格 Grid",
-        on_delete=OnDelete.restrict,
-    )
-    community = ForeignKey(
-        Community,
-        null=False,
-        index=True,
-        help_text="所属社区 (derived from grid)",
-        on_delete=OnDelete.restrict,
-    )
+    grid = belongs_to(ResponsibilityGrid, "所属网格 Grid")
+    community = belongs_to(Community, "所属社区 (derived from grid)")
 
 
 class Facility(Table, help_text="设施 Facility: roads, stations, venues … in one grid"):
@@ -56,20 +36,8 @@ class Facility(Table, help_text="设施 Facility: roads, stations, venues … in
     kind = Varchar(32, choices=FacilityKind, default=FacilityKind.other, help_text="类型 Kind")
     longitude = Float(help_text="经度 Longitude (WGS84)")
     latitude = Float(help_text="纬度 Latitude (WGS84)")
-    grid = ForeignKey(
-        ResponsibilityGrid,
-        null=False,
-        index=True,
-        help_text="所属网格 Grid",
-        on_delete=OnDelete.restrict,
-    )
-    community = ForeignKey(
-        Community,
-        null=False,
-        index=True,
-        help_text="所属社区 (derived from grid)",
-        on_delete=OnDelete.restrict,
-    )
+    grid = belongs_to(ResponsibilityGrid, "所属网格 Grid")
+    community = belongs_to(Community, "所属社区 (derived from grid)")
 
 
 class Organisation(Table, help_text="单位 Resident unit: market, school, hospital, enterprise …"):
@@ -92,21 +60,8 @@ class Organisation(Table, help_text="单位 Resident unit: market, school, hospi
     contact_phone = Varchar(
         20, default="", help_text="联系电话 Contact phone (masked for most roles)"
     )
-    grid = ForeignKey(
-        ResponsibilityGrid,
-        null=True,
-        default=None,
-        index=True,
-        help_text="所属网格 Grid",
-        on_delete=OnDelete.restrict,
-    )
-    community = ForeignKey(
-        Community,
-        null=False,
-        index=True,
-        help_text="所属社区 Community",
-        on_delete=OnDelete.restrict,
-    )
+    grid = belongs_to(ResponsibilityGrid, "所属网格 Grid", null=True)
+    community = belongs_to(Community, "所属社区 Community")
 
 
 class Household(Table, help_text="住户 Household: a dwelling in a building"):
@@ -114,28 +69,14 @@ class Household(Table, help_text="住户 Household: a dwelling in a building"):
     def get_readable(cls) -> Readable:
         return Readable(template="%s", columns=[cls.room])
 
-    building = ForeignKey(
-        Building, null=False, index=True, help_text="楼栋 Building", on_delete=OnDelete.restrict
-    )
+    building = belongs_to(Building, "楼栋 Building")
     room = Varchar(32, help_text="房号 Room, e.g. 3-502")
     member_count = Integer(default=1, help_text="人口数 Members")
     care_tags = Array(
         Varchar(32), default=list, help_text="关爱标签 elderly alone, low income, disability …"
     )
-    grid = ForeignKey(
-        ResponsibilityGrid,
-        null=False,
-        index=True,
-        help_text="所属网格 (derived from building)",
-        on_delete=OnDelete.restrict,
-    )
-    community = ForeignKey(
-        Community,
-        null=False,
-        index=True,
-        help_text="所属社区 (derived from building)",
-        on_delete=OnDelete.restrict,
-    )
+    grid = belongs_to(ResponsibilityGrid, "所属网格 (derived from building)")
+    community = belongs_to(Community, "所属社区 (derived from building)")
 
     room_once_per_building = Unique(["building", "room"])
     members_positive = Check("member_count >= 0")
@@ -146,9 +87,7 @@ class Resident(Table, help_text="居民 Resident: personal data, masked unless t
     def get_readable(cls) -> Readable:
         return Readable(template="%s", columns=[cls.name])
 
-    household = ForeignKey(
-        Household, null=False, index=True, help_text="住户 Household", on_delete=OnDelete.restrict
-    )
+    household = belongs_to(Household, "住户 Household")
     name = Varchar(50, help_text="姓名 Name")
     id_number = Varchar(
         18,
@@ -159,13 +98,7 @@ class Resident(Table, help_text="居民 Resident: personal data, masked unless t
     )
     phone = Varchar(20, default="", help_text="电话 Phone (masked on output)")
     birth_date = Date(null=True, default=None, help_text="出生日期 (derived from the ID number)")
-    community = ForeignKey(
-        Community,
-        null=False,
-        index=True,
-        help_text="所属社区 (derived from household)",
-        on_delete=OnDelete.restrict,
-    )
+    community = belongs_to(Community, "所属社区 (derived from household)")
     created_at = Timestamptz()
 
     id_number_format = Check("id_number IS NULL OR id_number ~ '^[0-9]{17}[0-9X]$'")

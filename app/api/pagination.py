@@ -80,6 +80,31 @@ def date_range(column: str, annotation: Any = dt.datetime) -> list[Filter]:
     ]
 
 
+def in_grid() -> Filter:
+    return by_code("grid", "responsibility_grid")
+
+
+def in_community() -> Filter:
+    return by_code("community", "community")
+
+
+ESCALATED_SORT = ("created_at", "due_at", "status", "id")
+
+
+def escalated_filters(*own: Filter) -> list[Filter]:
+    """Filters of records in a grid that escalation marks overdue past `due_at` (work items,
+    supervision records): where, then the record's `own`, then overdue and both date ranges."""
+    return [
+        in_community(),
+        in_grid(),
+        street_code(),
+        *own,
+        equals("overdue", bool, "marked overdue by escalation"),
+        *date_range("created_at"),
+        *date_range("due_at"),
+    ]
+
+
 def where_clause(filters: Sequence[Filter], given: dict[str, Any]) -> tuple[str, list[Any]]:
     """The WHERE clause of the filters that were given (`{}` placeholders), and its arguments."""
     conditions: list[str] = []

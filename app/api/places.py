@@ -5,21 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.geojson import Feature, point_feature
-from app.api.pagination import VALUE, Filter, by_code, equals, street_code
+from app.api.pagination import VALUE, Filter, by_code, equals, in_community, in_grid, street_code
 from app.api.resources import Resource, plain_delete
 from app.places import schemas, services
 from tables.choices import BuildingKind, CareTag, FacilityKind, OrganisationKind
 from tables.places import Building, Facility, Household, Organisation, Resident
 
 Row = dict[str, Any]
-
-
-def in_grid() -> Filter:
-    return by_code("grid", "responsibility_grid")
-
-
-def in_community() -> Filter:
-    return by_code("community", "community")
 
 
 def _building_feature(row: Row) -> Feature:

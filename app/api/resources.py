@@ -49,6 +49,8 @@ RowId = Annotated[int, Parameter(ge=1, le=INT_MAX, description="id of the record
 Creator = Callable[[Any, int | None], Awaitable[Row]]
 Updater = Callable[[int, Any, int | None], Awaitable[Row]]
 Deleter = Callable[[int, int | None], Awaitable[None]]
+# An extra action on one row: (row id, request body or None, caller) → the row afterwards.
+Action = Callable[[int, Any, Caller], Awaitable[Row]]
 
 
 @dataclass
@@ -341,6 +343,32 @@ class Resource:
             self._item_path(),
             **self._route_options("DELETE", f"Delete a {self.noun}", f"delete_{self.slug}"),
         )(_with_signature(delete_row, [_caller_parameter(), self._key_parameter()], None))
+
+    def action(
+        self,
+        segment: str,
+        summary: str,
+        run: Action,
+        *,
+        body: type[msgspec.Struct] | None = None,
+        operation: str | None = None,
+    ) -> HTTPRouteHandler:
+        """POST /<path>/{id}/<segment> (approve, transitions, answer …): `run` in the caller's
+        scope, the row it returns rendered; the operation id is `<operation>_<slug>`."""
+
+        async def act(**kwargs: Any) -> Any:
+            caller: Caller = kwargs["caller"]
+            return await self.one(caller, lambda: run(kwargs["id"], kwargs.get("data"), caller))
+
+        keyword = inspect.Parameter.KEYWORD_ONLY
+        params = [_caller_parameter(), inspect.Parameter("id", keyword, annotation=RowId)]
+        if body is not None:
+            params.append(inspect.Parameter("data", keyword, annotation=body))
+        return post(
+            f"/{self.path}/{{id:int}}/{segment}",
+            status_code=200,
+            **action_options(self, summary, operation or segment),
+        )(_with_signature(act, params, self.output))
 
     def _route_options(self, method: str, summary: str, operation_id: str) -> dict[str, Any]:
         return {

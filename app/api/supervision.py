@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import msgspec
-from litestar import post
 
 from app.api.auth import Caller
-from app.api.pagination import by_code, date_range, equals, street_code
-from app.api.resources import Resource, RowId, action_options
+from app.api.pagination import ESCALATED_SORT, equals, escalated_filters
+from app.api.resources import Resource, Row
 from app.supervision import schemas, services
 from tables.choices import SupervisionKind, SupervisionStatus
 from tables.supervision import SupervisionRecord
@@ -31,19 +30,13 @@ SUPERVISION_RECORDS = Resource(
     table=SupervisionRecord,
     output=schemas.SupervisionRecord,
     noun="supervision record",
-    sort=("created_at", "due_at", "status", "id"),
+    sort=ESCALATED_SORT,
     default_sort="-created_at",
-    filters=[
-        by_code("community", "community"),
-        by_code("grid", "responsibility_grid"),
-        street_code(),
+    filters=escalated_filters(
         equals("kind", SupervisionKind, "what is supervised"),
         equals("status", SupervisionStatus, "stage of the record"),
         equals("public", bool, "published on the openness page"),
-        equals("overdue", bool, "marked overdue by escalation"),
-        *date_range("created_at"),
-        *date_range("due_at"),
-    ],
+    ),
     create=(schemas.SupervisionRecordCreate, services.raise_supervision),
     update=(schemas.SupervisionRecordUpdate, services.update_supervision_record),
     description=(
@@ -53,32 +46,23 @@ SUPERVISION_RECORDS = Resource(
 )
 
 
-@post(
-    "/supervision-records/{id:int}/answer",
-    status_code=200,
-    **action_options(SUPERVISION_RECORDS, "Answer a supervision record", "answer"),
-)
-async def answer(caller: Caller, id: RowId, data: SupervisionAnswer) -> schemas.SupervisionRecord:
+async def _answer(id: int, data: SupervisionAnswer, caller: Caller) -> Row:
     """Answer a received or handling record, optionally publishing it."""
-    result = await SUPERVISION_RECORDS.one(
-        caller, lambda: services.answer_supervision(id, data.answer, caller.actor_id, data.public)
-    )
-    return result  # type: ignore[return-value]
+    return await services.answer_supervision(id, data.answer, caller.actor_id, data.public)
 
 
-@post(
-    "/supervision-records/{id:int}/moves",
-    status_code=200,
-    **action_options(SUPERVISION_RECORDS, "Move a supervision record on", "move"),
-)
-async def move(caller: Caller, id: RowId, data: SupervisionMove) -> schemas.SupervisionRecord:
+async def _move(id: int, data: SupervisionMove, caller: Caller) -> Row:
     """One step along received → handling → answered → closed (answering needs /answer)."""
-    result = await SUPERVISION_RECORDS.one(
-        caller, lambda: services.move_supervision(id, data.to_status, caller.actor_id)
-    )
-    return result  # type: ignore[return-value]
+    return await services.move_supervision(id, data.to_status, caller.actor_id)
 
 
-SUPERVISION_RECORDS.extra = [answer, move]
+SUPERVISION_RECORDS.extra = [
+    SUPERVISION_RECORDS.action(
+        "answer", "Answer a supervision record", _answer, body=SupervisionAnswer
+    ),
+    SUPERVISION_RECORDS.action(
+        "moves", "Move a supervision record on", _move, body=SupervisionMove, operation="move"
+    ),
+]
 
 RESOURCES = [SUPERVISION_RECORDS]

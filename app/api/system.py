@@ -11,7 +11,7 @@ from litestar import post
 
 from app.api.auth import Caller
 from app.api.pagination import VALUE, Filter, by_code, date_range, equals
-from app.api.resources import Resource, RowId, action_options, superusers_only
+from app.api.resources import Resource, action_options, superusers_only
 from app.api.tokens import (
     ApiTokenCreate,
     ApiTokenCreated,
@@ -122,18 +122,17 @@ TOKENS = Resource(
 )
 
 
-@post(
-    "/reminders/{id:int}/read",
-    status_code=200,
-    **action_options(REMINDERS, "Mark a reminder read", "read"),
-)
-async def read_reminder(caller: Caller, id: RowId) -> Reminder:
+async def _read_reminder(id: int, data: None, caller: Caller) -> Row:
     """Mark one of the caller's own notices as read (staff logins only)."""
     staff_id = caller.scope.staff_id
     if staff_id is None:
         raise Forbidden("only a staff member's own login marks their notices read", field="id")
-    result = await REMINDERS.one(caller, lambda: mark_reminder_read(id, staff_id, caller.actor_id))
-    return result  # type: ignore[return-value]
+    return await mark_reminder_read(id, staff_id, caller.actor_id)
+
+
+async def _revoke_token(id: int, data: None, caller: Caller) -> Row:
+    """The token stops working at once; it stays on record."""
+    return await revoke_token(id, caller.scope)
 
 
 @post("/tokens", **action_options(TOKENS, "Create an API token", "create"))
@@ -145,18 +144,7 @@ async def new_token(caller: Caller, data: ApiTokenCreate) -> ApiTokenCreated:
     return msgspec.convert(row, ApiTokenCreated, strict=False)
 
 
-@post(
-    "/tokens/{id:int}/revoke",
-    status_code=200,
-    **action_options(TOKENS, "Revoke an API token", "revoke"),
-)
-async def revoke(caller: Caller, id: RowId) -> ApiTokenOut:
-    """The token stops working at once; it stays on record."""
-    result = await TOKENS.one(caller, lambda: revoke_token(id, caller.scope))
-    return result  # type: ignore[return-value]
-
-
-REMINDERS.extra = [read_reminder]
-TOKENS.extra = [new_token, revoke]
+REMINDERS.extra = [REMINDERS.action("read", "Mark a reminder read", _read_reminder)]
+TOKENS.extra = [new_token, TOKENS.action("revoke", "Revoke an API token", _revoke_token)]
 
 RESOURCES = [REMINDERS, AUDIT_LOG, TOKENS]

@@ -5,11 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 import msgspec
-from litestar import get, post
+from litestar import get
 
 from app.api.auth import Caller
-from app.api.pagination import VALUE, Filter, by_code, date_range, equals, street_code
-from app.api.resources import Resource, RowId, action_options, plain_delete
+from app.api.pagination import (
+    ESCALATED_SORT,
+    VALUE,
+    Filter,
+    by_code,
+    date_range,
+    equals,
+    escalated_filters,
+)
+from app.api.resources import Action, Resource, Row, RowId, action_options, plain_delete
 from app.crud import get_row
 from app.scope import scoped_transaction
 from app.work import schemas, services
@@ -86,20 +94,14 @@ WORK_ITEMS = Resource(
     table=WorkItem,
     output=schemas.WorkItem,
     noun="work item",
-    sort=("created_at", "due_at", "status", "id"),
+    sort=ESCALATED_SORT,
     default_sort="-created_at",
-    filters=[
-        by_code("community", "community"),
-        by_code("grid", "responsibility_grid"),
-        street_code(),
+    filters=escalated_filters(
         equals("status", WorkStatus, "stage of the work item"),
         equals("source", WorkSource, "where the work came from"),
         equals("assignee", int, "staff member id of the assignee"),
         equals("access_entry", int, "access-list entry id"),
-        equals("overdue", bool, "marked overdue by escalation"),
-        *date_range("created_at"),
-        *date_range("due_at"),
-    ],
+    ),
     create=(schemas.WorkItemCreate, services.push_work_item),
     update=(schemas.WorkItemUpdate, services.update_work_item),
     description=(
@@ -115,69 +117,43 @@ WORK_ITEMS = Resource(
 # ---------------------------------------------------------------- access-list decisions
 
 
-@post(
-    "/access-list/entries/{id:int}/approve",
-    status_code=200,
-    **action_options(ACCESS_ENTRIES, "Approve a proposed entry", "approve"),
-)
-async def approve_entry(caller: Caller, id: RowId) -> AccessListEntryOut:
-    """From now on its work may be pushed to the street's communities."""
-    result = await ACCESS_ENTRIES.one(
-        caller, lambda: services.decide_access_entry(id, AccessStatus.approved, caller.actor_id)
-    )
-    return result  # type: ignore[return-value]
+def _decide(status: AccessStatus) -> Action:
+    async def decide(id: int, data: schemas.AccessDecision | None, caller: Caller) -> Row:
+        reason = data.reason if data is not None else ""
+        return await services.decide_access_entry(id, status, caller.actor_id, reason)
+
+    return decide
 
 
-@post(
-    "/access-list/entries/{id:int}/reject",
-    status_code=200,
-    **action_options(ACCESS_ENTRIES, "Reject a proposed entry", "reject"),
-)
-async def reject_entry(
-    caller: Caller, id: RowId, data: schemas.AccessDecision
-) -> AccessListEntryOut:
-    """Refuse a proposed entry, saying why."""
-    result = await ACCESS_ENTRIES.one(
-        caller, lambda: services.decide_access_entry(id, "rejected", caller.actor_id, data.reason)
-    )
-    return result  # type: ignore[return-value]
-
-
-@post(
-    "/access-list/entries/{id:int}/revoke",
-    status_code=200,
-    **action_options(ACCESS_ENTRIES, "Revoke an approved entry", "revoke"),
-)
-async def revoke_entry(
-    caller: Caller, id: RowId, data: schemas.AccessDecision
-) -> AccessListEntryOut:
-    """Slim the burden (减负): later pushes citing the entry are refused."""
-    result = await ACCESS_ENTRIES.one(
-        caller, lambda: services.decide_access_entry(id, "revoked", caller.actor_id, data.reason)
-    )
-    return result  # type: ignore[return-value]
+ACCESS_ENTRIES.extra = [
+    # From now on its work may be pushed to the street's communities.
+    ACCESS_ENTRIES.action("approve", "Approve a proposed entry", _decide(AccessStatus.approved)),
+    # Refuse a proposed entry, saying why.
+    ACCESS_ENTRIES.action(
+        "reject",
+        "Reject a proposed entry",
+        _decide(AccessStatus.rejected),
+        body=schemas.AccessDecision,
+    ),
+    # Slim the burden (减负): later pushes citing the entry are refused.
+    ACCESS_ENTRIES.action(
+        "revoke",
+        "Revoke an approved entry",
+        _decide(AccessStatus.revoked),
+        body=schemas.AccessDecision,
+    ),
+]
 
 
 # ---------------------------------------------------------------- work-item life cycle
 
 
-@post(
-    "/work-items/{id:int}/transitions",
-    status_code=200,
-    **action_options(WORK_ITEMS, "Move a work item to its next stage", "transition"),
-)
-async def transition(
-    caller: Caller, id: RowId, data: schemas.WorkItemTransition
-) -> schemas.WorkItem:
+async def _transition(id: int, data: schemas.WorkItemTransition, caller: Caller) -> Row:
     """One step along the life cycle (or to rejected), recorded as an event; dispatching
     needs an assignee."""
-    result = await WORK_ITEMS.one(
-        caller,
-        lambda: services.transition_work_item(
-            id, data.to_status, caller.actor_id, data.note, data.assignee
-        ),
+    return await services.transition_work_item(
+        id, data.to_status, caller.actor_id, data.note, data.assignee
     )
-    return result  # type: ignore[return-value]
 
 
 @get(
@@ -192,7 +168,15 @@ async def events(caller: Caller, id: RowId) -> list[schemas.WorkItemEvent]:
     return [msgspec.convert(row, schemas.WorkItemEvent, strict=False) for row in rows]
 
 
-ACCESS_ENTRIES.extra = [approve_entry, reject_entry, revoke_entry]
-WORK_ITEMS.extra = [transition, events]
+WORK_ITEMS.extra = [
+    WORK_ITEMS.action(
+        "transitions",
+        "Move a work item to its next stage",
+        _transition,
+        body=schemas.WorkItemTransition,
+        operation="transition",
+    ),
+    events,
+]
 
 RESOURCES = [DEPARTMENTS, ACCESS_ENTRIES, ACCESS_REFUSALS, WORK_ITEMS]

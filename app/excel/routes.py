@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import secrets
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from litestar import Request, Response, Router, get, post
@@ -164,12 +165,32 @@ def report_html(report: ImportReport, token: str | None, csrf: str) -> str:
     )
 
 
-@get("/excel/", include_in_schema=False)
-async def excel_page(request: Request[Any, Any, Any]) -> Response[Any]:
+async def _as_staff(
+    request: Request[Any, Any, Any], respond: Callable[[Scope], Awaitable[Response[Any]]]
+) -> Response[Any]:
+    """`respond` for a logged-in staff member (others get the login redirect); a refused
+    input becomes the error page with its status."""
     scope = await staff_scope(request)
     if isinstance(scope, Response):
         return scope
-    return _html(upload_page(request))
+    try:
+        return await respond(scope)
+    except DomainError as exc:
+        return _error(exc)
+
+
+def _form_kind(request: Request[Any, Any, Any], data: dict[str, Any]) -> str:
+    """The import kind a posted form names, once its CSRF token is checked."""
+    _check_csrf(request, data.get("csrf"))
+    return spec_of(str(data.get("kind", ""))).kind
+
+
+@get("/excel/", include_in_schema=False)
+async def excel_page(request: Request[Any, Any, Any]) -> Response[Any]:
+    async def respond(scope: Scope) -> Response[Any]:
+        return _html(upload_page(request))
+
+    return await _as_staff(request, respond)
 
 
 @post("/excel/import", include_in_schema=False, request_max_body_size=MAX_UPLOAD_BYTES)
@@ -178,21 +199,18 @@ async def excel_upload(
     data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
 ) -> Response[Any]:
     """Check an uploaded file (dry run) and offer to import it."""
-    scope = await staff_scope(request)
-    if isinstance(scope, Response):
-        return scope
-    try:
-        _check_csrf(request, data.get("csrf"))
-        kind = spec_of(str(data.get("kind", ""))).kind
+
+    async def respond(scope: Scope) -> Response[Any]:
+        kind = _form_kind(request, data)
         upload = data.get("file")
         if not isinstance(upload, UploadFile):
             raise ValidationFailed("请选择文件 choose a file", field="file")
         content = await upload.read()
         report = await import_workbook(kind, content, scope, dry_run=True)
         token = await keep_upload(scope.user_id or 0, kind, content) if report.ok else None
-    except DomainError as exc:
-        return _error(exc)
-    return _html(report_html(report, token, request.cookies.get(CSRF_COOKIE, "")))
+        return _html(report_html(report, token, request.cookies.get(CSRF_COOKIE, "")))
+
+    return await _as_staff(request, respond)
 
 
 @post("/excel/import/confirm", include_in_schema=False)
@@ -201,17 +219,14 @@ async def excel_confirm(
     data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Response[Any]:
     """Import a checked upload for real (validated again in the same single transaction)."""
-    scope = await staff_scope(request)
-    if isinstance(scope, Response):
-        return scope
-    try:
-        _check_csrf(request, data.get("csrf"))
-        kind = spec_of(str(data.get("kind", ""))).kind
+
+    async def respond(scope: Scope) -> Response[Any]:
+        kind = _form_kind(request, data)
         content = await take_upload(scope.user_id or 0, kind, str(data.get("token", "")))
         report = await import_workbook(kind, content, scope, dry_run=False)
-    except DomainError as exc:
-        return _error(exc)
-    return _html(report_html(report, None, ""))
+        return _html(report_html(report, None, ""))
+
+    return await _as_staff(request, respond)
 
 
 # ---------------------------------------------------------------- downloads
@@ -222,15 +237,13 @@ def _stem(name: str) -> str:
     return name.removesuffix(".xlsx")
 
 
-async def _download(request: Request[Any, Any, Any], make: Any) -> Response[Any]:
-    scope = await staff_scope(request)
-    if isinstance(scope, Response):
-        return scope
-    try:
-        filename, data = await make(scope)
-    except DomainError as exc:
-        return _error(exc)
-    return xlsx_response(filename, data)
+async def _download(
+    request: Request[Any, Any, Any], make: Callable[[Scope], Awaitable[tuple[str, bytes]]]
+) -> Response[Any]:
+    async def respond(scope: Scope) -> Response[Any]:
+        return xlsx_response(*await make(scope))
+
+    return await _as_staff(request, respond)
 
 
 @get("/excel/templates/{name:str}", include_in_schema=False)
