@@ -6,7 +6,7 @@ read the area tables without recursing into their own policies. Superusers keep 
 role and bypass the policies; their writes are still audited.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from app.raw_migration import raw_migration
 
 ID = "2026-11-23T15:30:00:000000"
 VERSION = "1.38.0"
@@ -203,24 +203,16 @@ BACKWARDS_TABLES = sorted(
      "assessment", "assessment_score", "staff_member", "leave", "reminder", "job_schedule"}
 )
 
+BACKWARDS = [
+    statement
+    for table in BACKWARDS_TABLES
+    for statement in (
+        f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;",
+        *(
+            f"DROP POLICY IF EXISTS {table}_{action} ON {table};"
+            for action in ("select", "insert", "update", "delete")
+        ),
+    )
+]
 
-async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="grid", description=DESCRIPTION)
-
-    async def run_forwards():
-        from piccolo.table import Table
-
-        for statement in [*SETUP, *FUNCTIONS, *POLICIES]:
-            await Table._meta.db.run_ddl(statement)
-
-    async def run_backwards():
-        from piccolo.table import Table
-
-        for table in BACKWARDS_TABLES:
-            await Table._meta.db.run_ddl(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;")
-            for action in ("select", "insert", "update", "delete"):
-                await Table._meta.db.run_ddl(f"DROP POLICY IF EXISTS {table}_{action} ON {table};")
-
-    manager.add_raw(run_forwards)
-    manager.add_raw_backwards(run_backwards)
-    return manager
+forwards = raw_migration(ID, DESCRIPTION, [*SETUP, *FUNCTIONS, *POLICIES], BACKWARDS)

@@ -7,7 +7,7 @@ community keys) saw no entry and was refused as "does not exist". This policy le
 be locked; its WITH CHECK (false) still refuses every change a community scope attempts.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from app.raw_migration import raw_migration
 
 ID = "2026-11-23T15:45:12:000000"
 VERSION = "1.38.0"
@@ -22,21 +22,4 @@ FORWARDS = [
 BACKWARDS = ["DROP POLICY IF EXISTS access_list_entry_lock ON access_list_entry;"]
 
 
-async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="grid", description=DESCRIPTION)
-
-    async def run_forwards():
-        from piccolo.table import Table
-
-        for statement in FORWARDS:
-            await Table._meta.db.run_ddl(statement)
-
-    async def run_backwards():
-        from piccolo.table import Table
-
-        for statement in BACKWARDS:
-            await Table._meta.db.run_ddl(statement)
-
-    manager.add_raw(run_forwards)
-    manager.add_raw_backwards(run_backwards)
-    return manager
+forwards = raw_migration(ID, DESCRIPTION, FORWARDS, BACKWARDS)

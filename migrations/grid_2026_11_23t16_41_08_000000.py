@@ -18,7 +18,7 @@ policies let a scope do more, or less, than the domain asks:
   for access-list entries (…15_45_12), these policies let the parent be locked, never changed.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from app.raw_migration import raw_migration
 
 ID = "2026-11-23T16:41:08:000000"
 VERSION = "1.38.0"
@@ -70,21 +70,4 @@ BACKWARDS = [
 ]
 
 
-async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="grid", description=DESCRIPTION)
-
-    async def run_forwards():
-        from piccolo.table import Table
-
-        for statement in FORWARDS:
-            await Table._meta.db.run_ddl(statement)
-
-    async def run_backwards():
-        from piccolo.table import Table
-
-        for statement in BACKWARDS:
-            await Table._meta.db.run_ddl(statement)
-
-    manager.add_raw(run_forwards)
-    manager.add_raw_backwards(run_backwards)
-    return manager
+forwards = raw_migration(ID, DESCRIPTION, FORWARDS, BACKWARDS)

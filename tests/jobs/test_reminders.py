@@ -18,7 +18,7 @@ from app.jobs.reminders import mark_reminder_read, reminders_for, send_check_in_
 from app.jobs.tasks import check_in_reminders
 from tables.jobs import JobSchedule, RestDay, WebhookDelivery, WebhookEndpoint
 from tables.people import StaffMember
-from tables.system import Reminder
+from tables.system import AuditLog, Reminder
 from tests.jobs.support import (
     clear_of_midnight,
     local,
@@ -234,3 +234,40 @@ async def test_staff_read_their_own_notices_only() -> None:
     assert await reminders_for(w.staff["wang"]["id"], unread_only=True) == []
     assert len(await reminders_for(w.staff["wang"]["id"], since=DAY)) == 1
     assert await reminders_for(w.staff["wang"]["id"], since=DAY + dt.timedelta(days=1)) == []
+
+
+async def test_every_reminder_of_a_round_and_its_reading_are_in_the_audit_trail() -> None:
+    """A round's inserts are audited set-based (one trigger per statement), one audit row
+    per reminder with the row as it was written; reading one is audited with its actor."""
+    w = await world()
+    sent = await send_check_in_reminders(DAY, "10:00", now=AT_TEN)
+    rows = await Reminder.select().where(Reminder.date == DAY).run()
+    assert sent.created == len(rows) == len(GRID_WORKERS)
+    trail = (
+        await AuditLog.select()
+        .where((AuditLog.table_name == "reminder") & (AuditLog.action == "INSERT"))
+        .run()
+    )
+    by_row = {entry["row_id"]: entry for entry in trail}
+    assert sorted(by_row) == sorted(r["id"] for r in rows) and len(trail) == len(rows)
+    for row in rows:
+        after = by_row[row["id"]]["after"]
+        after = json.loads(after) if isinstance(after, str) else after
+        assert (after["staff"], after["slot"], after["message"]) == (
+            row["staff"],
+            row["slot"],
+            row["message"],
+        )
+        assert by_row[row["id"]]["actor_id"] is None  # the scheduler, not a person
+
+    wang = w.staff["wang"]["id"]
+    mine = await reminders_for(wang)
+    await mark_reminder_read(mine[0]["id"], wang, actor_id=w.staff["wang"]["user"])
+    update = (
+        await AuditLog.select()
+        .where((AuditLog.table_name == "reminder") & (AuditLog.action == "UPDATE"))
+        .run()
+    )
+    assert [(u["row_id"], u["actor_id"]) for u in update] == [
+        (mine[0]["id"], w.staff["wang"]["user"])
+    ]
