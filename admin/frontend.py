@@ -79,6 +79,7 @@ bool_parsing:"Choose yes or no",date_parsing:"Enter a date",date_from_datetime_p
 datetime_parsing:"Enter a date and time",datetime_from_date_parsing:"Enter a date and time",
 string_too_long:"Too long",json_invalid:"Not valid JSON",list_type:"Enter a list",
 value_error:"Not valid"};
+var __pgApprox=!1;
 function __pgErrors(e,s){if(e&&typeof e=="object"){if(e.db_error)return[e.field&&e.detail?
 __pgField(e.field)+"："+e.detail:e.db_error];
 if(e.custom_form_error)return[e.custom_form_error];
@@ -145,6 +146,16 @@ PATCHES: list[Patch] = [
     # --- Pagination and selection.
     Patch("{label:`${c} per page`,key:c}", '{label:__pgT("{n} per page",{n:c}),key:c}'),
     Patch('t0("li",QB,"of "+M0(e.pageCount),1)', 't0("li",QB,__pgT("of {n}",{n:e.pageCount}),1)'),
+    # A count the server estimated (admin/counts.py) reads "约 8900000"; set before the rows
+    # arrive, so the list renders it with them.
+    Patch(
+        'return e.commit("updateRowCount",r.count),r',
+        'return __pgApprox=!!r.approximate,e.commit("updateRowCount",r.count),r',
+    ),
+    Patch(
+        'M0(e.$t("of"))+" "+M0(e.rowCount)',
+        'M0(e.$t("of"))+" "+(__pgApprox?__pgT("about {n}",{n:e.rowCount}):M0(e.rowCount))',
+    ),
     Patch(
         'M0(e.$t("page"))+" "+M0(e.currentPageNumber)',
         'M0(__pgT("page {n}",{n:e.currentPageNumber}))',
@@ -309,6 +320,7 @@ PATCHED_PHRASES: frozenset[str] = frozenset(
         "Select a row from {table}",
         "{n} per page",
         "of {n}",
+        "about {n}",
         "page {n}",
         "Unable to delete row {id}",
         "Are you sure you want to delete row {id}?",

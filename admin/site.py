@@ -10,6 +10,7 @@ from piccolo_admin.endpoints import TableConfig, create_admin
 from piccolo_api.crud.hooks import Hook
 from piccolo_api.rate_limiting.middleware import InMemoryLimitProvider
 
+from admin.counts import estimated_counts
 from admin.forms import FORMS, SCOPED_FORMS
 from admin.frontend import LocalisedAdmin
 from admin.hooks import (
@@ -146,20 +147,21 @@ def table_configs() -> list[TableConfig]:
 @lru_cache(maxsize=1)
 def build_admin() -> Any:
     """The admin ASGI app. Built once: building it per request resets its login rate limit."""
-    admin = create_admin(
-        tables=table_configs(),
-        site_name="人民网格 People's Grid",
-        default_language_code="zh-cn",
-        translations=translations(),
-        forms=FORMS,
-        sidebar_links=SIDEBAR_LINKS,
-        production=settings.production,
-        allowed_hosts=list(settings.allowed_hosts),
-        mfa_providers=[mfa_provider()],
-        rate_limit_provider=InMemoryLimitProvider(
-            limit=settings.admin_login_limit, timespan=300, block_duration=300
-        ),
-    )
+    with estimated_counts():
+        admin = create_admin(
+            tables=table_configs(),
+            site_name="人民网格 People's Grid",
+            default_language_code="zh-cn",
+            translations=translations(),
+            forms=FORMS,
+            sidebar_links=SIDEBAR_LINKS,
+            production=settings.production,
+            allowed_hosts=list(settings.allowed_hosts),
+            mfa_providers=[mfa_provider()],
+            rate_limit_provider=InMemoryLimitProvider(
+                limit=settings.admin_login_limit, timespan=300, block_duration=300
+            ),
+        )
     tables = {
         config.table_class._meta.tablename: config.table_class for config in admin.table_configs
     }

@@ -103,6 +103,7 @@ UI_ZH: dict[str, str] = {
     "Select a row from {table}": "选择{table}",
     "{n} per page": "每页 {n} 条",
     "of {n}": "/ 共 {n} 页",
+    "about {n}": "约 {n}",
     "page {n}": "第 {n} 页",
     "Unable to delete row {id}": "无法删除第 {id} 条",
     "Are you sure you want to delete row {id}?": "确定删除编号为 {id} 的记录吗？",

@@ -49,6 +49,10 @@ class Settings:
         default_factory=lambda: int(_env("API_MAX_BODY_BYTES", "2000000"))
     )
     upload_max_bytes: int = field(default_factory=lambda: int(_env("UPLOAD_MAX_BYTES", "20000000")))
+    # Admin list counts whose planner estimate is above this many rows answer the estimate.
+    admin_count_estimate_above: int = field(
+        default_factory=lambda: int(_env("ADMIN_COUNT_ESTIMATE_ABOVE", "1000000"))
+    )
 
     @property
     def timezone(self) -> ZoneInfo:
