@@ -1,11 +1,19 @@
 """Piccolo configuration: the engine comes from settings, one app owns the migrations."""
 
 from piccolo.conf.apps import AppRegistry
-from piccolo.engine.postgres import PostgresEngine
 
 from app.database import asyncpg_config, resolve_database_url
+from app.replica import ReplicaRoutingEngine
+from app.settings import settings
 
-DB = PostgresEngine(config=asyncpg_config(resolve_database_url()), log_queries=False)
+# One engine for every table; inside reading_from_replica() it reads from the replica.
+DB = ReplicaRoutingEngine(
+    config=asyncpg_config(resolve_database_url()),
+    replica_config=(
+        asyncpg_config(settings.database_replica_url) if settings.database_replica_url else None
+    ),
+    log_queries=False,
+)
 
 APP_REGISTRY = AppRegistry(
     apps=[

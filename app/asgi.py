@@ -14,6 +14,7 @@ from litestar.types import Receive, Scope, Send
 from admin.site import build_admin
 from app.db import DB, release_connection
 from app.jobs.lifespan import jobs_lifespan
+from app.replica import close_replica_pool, start_replica_pool
 from app.routes import ROUTE_HANDLERS
 from app.settings import settings
 from app.system.limits import BodyLimit
@@ -41,9 +42,11 @@ async def index() -> Response[str]:
 @asynccontextmanager
 async def database_pool(app: Litestar) -> AsyncIterator[None]:
     await DB.start_connection_pool(max_size=settings.db_pool_max, reset=release_connection)
+    await start_replica_pool(DB, max_size=settings.db_pool_max, reset=release_connection)
     try:
         yield
     finally:
+        await close_replica_pool(DB)
         await DB.close_connection_pool()
 
 

@@ -19,6 +19,8 @@ class Settings:
     """Runtime configuration; defaults make `make run` work on a bare machine."""
 
     database_url: str = field(default_factory=lambda: _env("DATABASE_URL"))
+    # A streaming replica that read-only pages read from (app/replica.py); unset: the primary.
+    database_replica_url: str = field(default_factory=lambda: _env("DATABASE_REPLICA_URL"))
     test_database_url: str = field(default_factory=lambda: _env("TEST_DATABASE_URL"))
     redis_url: str = field(default_factory=lambda: _env("REDIS_URL"))
     host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))

@@ -28,6 +28,7 @@ from app.excel.specs import SPECS, spec_of
 from app.excel.workbook import XLSX_MEDIA_TYPE, content_disposition, template
 from app.pages.access import staff_scope
 from app.pages.html import esc, page, table
+from app.replica import reading_from_replica
 from app.scope import Scope
 from app.settings import settings
 from tables.choices import PeriodKind, TargetKind
@@ -277,7 +278,8 @@ async def rollup_export(
     street: int | None = None,
 ) -> Response[Any]:
     async def make(scope: Scope) -> tuple[str, bytes]:
-        return await export_rollup(scope, period_kind, period_start, target_kind, street)
+        async with reading_from_replica():  # monthly figures: a moment's lag changes nothing
+            return await export_rollup(scope, period_kind, period_start, target_kind, street)
 
     return await _download(request, make)
 
@@ -293,7 +295,8 @@ async def report_download(
             first = dt.date.fromisoformat(f"{_stem(name)}-01")
         except ValueError:
             raise ValidationFailed("month must look like 2026-10", field="month") from None
-        return await monthly_report(scope, street_code, first)
+        async with reading_from_replica():
+            return await monthly_report(scope, street_code, first)
 
     return await _download(request, make)
 

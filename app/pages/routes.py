@@ -1,4 +1,8 @@
-"""The page routes: /maps/…, /dashboards/… (admin login, scoped) and /public/… (no login)."""
+"""The page routes: /maps/…, /dashboards/… (admin login, scoped) and /public/… (no login).
+
+Every page here only reads, and none needs to show a write made a moment before, so each is
+read from the streaming replica when there is one (app/replica.py).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from app.pages.dashboards import Dashboard, load_dashboard
 from app.pages.html import Markup, esc, link, number, page, percent, table
 from app.pages.maps import DEFAULT_METRIC, METRICS, load_map, render_svg, square_metres
 from app.pages.public import OpennessPage, load_openness, local_time
+from app.replica import reading_from_replica
 from app.scope import Level, Scope, scoped_transaction
 from tables.choices import SupervisionKind, SupervisionStatus, WorkCategory, WorkStatus
 
@@ -34,12 +39,16 @@ def error_page(exc: DomainError) -> Response[str]:
 async def staff_page(
     request: Request[Any, Any, Any], render: Callable[[Scope], Awaitable[str]]
 ) -> Response[Any]:
-    """Run `render` in the viewer's scope; login redirect, 403 and 404 as HTML pages."""
+    """Run `render` in the viewer's scope; login redirect, 403 and 404 as HTML pages.
+
+    The login is checked on the primary (a fresh login or logout counts at once); the page
+    itself is read from the replica when there is one.
+    """
     scope = await staff_scope(request)
     if isinstance(scope, Response):
         return scope
     try:
-        async with scoped_transaction(scope):
+        async with reading_from_replica(), scoped_transaction(scope):
             return html(await render(scope))
     except DomainError as exc:
         return error_page(exc)
@@ -292,7 +301,8 @@ def dashboard_body(area: Area, data: Dashboard) -> str:
 async def openness_page(code: str) -> Response[str]:
     """The community's public openness page (社区公开), in Chinese, without login."""
     try:
-        data = await load_openness(code)
+        async with reading_from_replica():
+            data = await load_openness(code)
     except DomainError as exc:
         return html(page("社区公开", f"<section><p>{esc(exc.detail)}</p></section>"), exc.status)
     return html(
@@ -381,14 +391,16 @@ async def public_index() -> Response[str]:
     """Every community's public page."""
     from tables.areas import Community, Street
 
-    streets = {
-        s["id"]: s["name"] for s in await Street.select(Street._meta.primary_key, Street.name).run()
-    }
-    communities = (
-        await Community.select(Community.code, Community.name, Community.street)
-        .order_by(Community.code)
-        .run()
-    )
+    async with reading_from_replica():
+        streets = {
+            s["id"]: s["name"]
+            for s in await Street.select(Street._meta.primary_key, Street.name).run()
+        }
+        communities = (
+            await Community.select(Community.code, Community.name, Community.street)
+            .order_by(Community.code)
+            .run()
+        )
     body = (
         "<section><h2>社区公开 Community openness pages</h2>"
         + table(

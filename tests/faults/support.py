@@ -70,10 +70,15 @@ class EmbeddedPostgres:
     def url(self, database: str) -> str:
         return str(self.server.get_uri(database))
 
+    @property
+    def system_user(self) -> str | None:
+        """Who runs the server: pgserver's own system user when the tests run as root."""
+        return self.server.system_user  # type: ignore[no-any-return]
+
     def _pg_ctl(self, *args: str) -> None:
         from pgserver._commands import pg_ctl
 
-        pg_ctl(list(args), pgdata=self.data, user=self.server.system_user, timeout=60)
+        pg_ctl(list(args), pgdata=self.data, user=self.system_user, timeout=60)
 
     def stop(self, mode: str = "fast") -> None:
         self._pg_ctl("-w", "-m", mode, "stop")
@@ -94,7 +99,7 @@ class EmbeddedPostgres:
         return (self.data / "postmaster.pid").exists()
 
     def destroy(self) -> None:
-        if self.server is not None and self.running():
+        if self.running():
             with contextlib.suppress(Exception):
                 self.stop("immediate")
         self._kill_leftovers()
@@ -109,6 +114,53 @@ class EmbeddedPostgres:
             if process.info["name"] == "postgres" and str(self.data) in command:
                 with contextlib.suppress(psutil.Error):
                     process.kill()
+
+
+@dataclass
+class EmbeddedStandby(EmbeddedPostgres):
+    """A hot standby streaming from `primary` (started first): `pg_basebackup -R` of it, then
+    a postmaster of its own with its socket in its data folder. Stop it as the primary."""
+
+    primary: EmbeddedPostgres | None = None
+
+    @property
+    def system_user(self) -> str | None:
+        assert self.primary is not None
+        return self.primary.system_user
+
+    def start(self) -> str:
+        import pwd
+
+        from pgserver._commands import POSTGRES_BIN_PATH
+        from pgserver.utils import ensure_prefix_permissions
+
+        assert self.primary is not None and self.primary.socket_dir is not None
+        self.data.mkdir(mode=0o700)
+        if self.system_user is not None:
+            owner = pwd.getpwnam(self.system_user)
+            os.chown(self.data, owner.pw_uid, owner.pw_gid)
+            ensure_prefix_permissions(self.data)
+        # initdb's pg_hba.conf already lets the local user make replication connections.
+        subprocess.run(
+            [
+                str(POSTGRES_BIN_PATH / "pg_basebackup"),
+                *("-h", str(self.primary.socket_dir), "-U", "postgres", "-D", str(self.data)),
+                *("-R", "-X", "stream", "-c", "fast"),
+            ],
+            check=True,
+            capture_output=True,
+            user=self.system_user,
+            timeout=60,
+        )
+        # The copy holds the primary's socket lock and pgserver's files: not the standby's.
+        for copied in (".s.PGSQL.5432.lock", ".handle_pids.json", "log"):
+            (self.data / copied).unlink(missing_ok=True)
+        self.socket_dir = self.data
+        self.start_again()
+        return self.url("postgres")
+
+    def url(self, database: str) -> str:
+        return f"postgresql://postgres:@/{database}?host={self.socket_dir}"
 
 
 # ---------------------------------------------------------------------- Redis
