@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import cache
 from typing import Any
 
 import msgspec
 from piccolo.columns import Column
 from piccolo.table import Table
+from piccolo.utils.sql_values import convert_to_sql_value
 
 from app.db import write_transaction
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -17,7 +19,7 @@ async def get_row(table: type[Table], row_id: Any, field: str = "id") -> dict[st
     """The row with primary key `row_id`, or NotFound naming `field` (the input that referred to it)."""
     if row_id is None:
         raise ValidationFailed("is required", field=field)
-    row = await table.select().where(table._meta.primary_key == row_id).first().run()
+    row = await _fetch_by(table, table._meta.primary_key, row_id)
     if row is None:
         raise NotFound(f"{table._meta.tablename} {row_id} does not exist", field=field)
     return row
@@ -27,10 +29,38 @@ async def get_by(
     table: type[Table], column: str, value: Any, field: str | None = None
 ) -> dict[str, Any]:
     """The row whose `column` equals `value` (e.g. a grid by its code), or NotFound."""
-    row = await table.select().where(getattr(table, column) == value).first().run()
+    row = await _fetch_by(table, getattr(table, column), value)
     if row is None:
         raise NotFound(f"no {table._meta.tablename} with {column} {value}", field=field or column)
     return row
+
+
+async def _fetch_by(table: type[Table], column: Column, value: Any) -> dict[str, Any] | None:
+    """The first row whose `column` equals `value` (None matches nothing), with the same keys
+    and values as `table.select().first()`.
+
+    One statement, written once per table and column: building a Piccolo select on every
+    call costs ~0.18 ms of CPU, and these lookups run several times per API write.
+    """
+    sql = _select_where(table, column._meta.name)
+    rows = await table.raw(sql, convert_to_sql_value(value, column)).run()
+    return dict(rows[0]) if rows else None
+
+
+@cache
+def _select_where(table: type[Table], name: str) -> str:
+    """`SELECT <every column of the class> FROM <table> WHERE <name> = {} LIMIT 1`.
+
+    The identifiers come from the table class only, never from input; the columns carry
+    the names a Piccolo select gives them.
+    """
+    selected = ", ".join(
+        f'"{c._meta.db_column_name}"'
+        + ("" if c._meta.db_column_name == c._meta.name else f' AS "{c._meta.name}"')
+        for c in table._meta.columns
+    )
+    key = table._meta.get_column_by_name(name)._meta.db_column_name
+    return f'SELECT {selected} FROM "{table._meta.tablename}" WHERE "{key}" = {{}} LIMIT 1'
 
 
 async def insert_row(table: type[Table], values: dict[str, Any]) -> dict[str, Any]:

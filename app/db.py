@@ -19,6 +19,12 @@ T = TypeVar("T")
 DB = cast(PostgresEngine, District._meta.db)
 
 
+# The settings the current transaction is known to have: (transaction, {name: value}).
+_KNOWN: contextvars.ContextVar[tuple[PostgresTransaction, dict[str, str]] | None] = (
+    contextvars.ContextVar("known_transaction_settings", default=None)
+)
+
+
 @asynccontextmanager
 async def write_transaction(
     actor_id: int | None = None, settings: dict[str, str] | None = None
@@ -27,25 +33,68 @@ async def write_transaction(
 
     `settings` are further transaction-local settings (the request scope, the role), all set
     in the same single statement. Constraint violations become domain errors, so a rule the
-    database enforces reads the same as one a service enforces. Nested use joins the outer
-    transaction.
+    database enforces reads the same as one a service enforces.
+
+    Nested use joins the outer transaction and sets only the settings that differ from what
+    the transaction is known to have: a service writing inside the request's scoped
+    transaction, which already recorded the same actor, costs no extra round trip. A setting
+    a nested call changes is no longer taken as known (a rollback to a savepoint may undo
+    it), so the next nested call sets it again.
     """
     values = dict(settings or {})
     if actor_id is not None:
         values["app.actor_id"] = str(int(actor_id))
+    outer = DB.current_transaction.get()
     try:
+        if outer is not None:
+            known = _known_settings(outer)
+            changed = {name: value for name, value in values.items() if known.get(name) != value}
+            await _set(outer, changed)
+            for name in changed:
+                known.pop(name, None)
+            yield outer
+            return
         async with DB.transaction() as transaction:
-            if values:
-                calls = ", ".join(
-                    f"set_config('{name}', ${i}, true)" for i, name in enumerate(values, 1)
-                )
-                await transaction.connection.execute(f"SELECT {calls}", *values.values())
-            yield transaction
+            await _set(transaction, values)
+            token = _KNOWN.set((transaction, values))
+            try:
+                yield transaction
+            finally:
+                _KNOWN.reset(token)
     except asyncpg.PostgresError as exc:
         domain_error = from_database_error(exc)
         if domain_error is None:
             raise
         raise domain_error from exc
+
+
+async def change_settings(settings: dict[str, str]) -> None:
+    """Change settings of the current transaction (opened by `write_transaction`) for the
+    rest of it, e.g. to write in another scope than the one just read in.
+
+    For the code that opened the transaction, outside any savepoint: the new values are then
+    known, and nested `write_transaction` calls with the same values do not set them again.
+    """
+    transaction = DB.current_transaction.get()
+    if transaction is None:
+        raise RuntimeError("change_settings needs an open write_transaction")
+    known = _known_settings(transaction)
+    changed = {name: value for name, value in settings.items() if known.get(name) != value}
+    await _set(transaction, changed)
+    known.update(changed)
+
+
+def _known_settings(transaction: PostgresTransaction) -> dict[str, str]:
+    """What `transaction` is known to have been set to (empty unless write_transaction opened
+    it; the dict is shared with every task of the transaction)."""
+    known = _KNOWN.get()
+    return known[1] if known is not None and known[0] is transaction else {}
+
+
+async def _set(transaction: PostgresTransaction, values: dict[str, str]) -> None:
+    if values:
+        calls = ", ".join(f"set_config('{name}', ${i}, true)" for i, name in enumerate(values, 1))
+        await transaction.connection.execute(f"SELECT {calls}", *values.values())
 
 
 async def release_connection(connection: asyncpg.Connection) -> None:

@@ -219,10 +219,7 @@ async def _create(
     key = next((value for name, value in reversed(pairs) if name == "api_key"), None)
     scope = await scope_for_api_key(key)
     check_rate(RATE_LIMITS.per_caller, f"token:{prefix_of(key or '')}", "api_key")
-    report = read_report(pairs)
-    street = await services.resolve_jurisdiction(report.jurisdiction_id)
-    services.check_reach(scope, street)
-    created = await services.submit_request(report, scope, street)
+    created = await services.submit_request(read_report(pairs), scope)
     return render(fmt, "service_requests", [created], status_code=201)
 
 

@@ -8,7 +8,8 @@
 - GET requests lists hotline work items and supervision records of the street, public-safe
   fields only (no reporter, no raiser; a supervision record's content only once published).
 
-Reads run in the street's read-only scope (row-level security); writes in the api_key's scope.
+Reads run in the street's read-only scope (row-level security); writes in the api_key's scope
+(a POST switches from the one to the other within its single transaction).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from typing import Any
 
 from app.areas.services import find_grid_at
 from app.clock import local_today, utc_now
-from app.crud import insert_row
+from app.crud import get_row, insert_row
+from app.db import change_settings
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.geo import parse_polygon
 from app.open311 import catalogue, schemas
@@ -32,7 +34,7 @@ from app.open311.params import (
     parse_datetime,
     parse_request_id,
 )
-from app.scope import SUPERUSER_SCOPE, Level, Scope, scoped_transaction
+from app.scope import APP_ROLE, SUPERUSER_SCOPE, Level, Scope, scoped_transaction
 from app.supervision.schemas import SupervisionRecordCreate
 from app.supervision.services import raise_supervision
 from app.work.schemas import WorkItemCreate
@@ -58,14 +60,19 @@ def public_scope(street_id: int) -> Scope:
 
 async def resolve_jurisdiction(jurisdiction_id: str | None) -> dict[str, Any]:
     """The street a jurisdiction_id names; optional only while the server serves one street."""
-    code = check_text(jurisdiction_id, "jurisdiction_id", 32)
     # Street codes are public reference data; the lookup is filtered here by the code.
     async with scoped_transaction(SUPERUSER_SCOPE):
-        query = Street.select(Street._meta.primary_key, Street.code, Street.name)
-        if code:
-            rows = await query.where(Street.code == code).run()
-        else:
-            rows = await query.order_by(Street.code).limit(2).run()
+        return await _find_jurisdiction(jurisdiction_id)
+
+
+async def _find_jurisdiction(jurisdiction_id: str | None) -> dict[str, Any]:
+    """As resolve_jurisdiction, in the current transaction (which must see every street)."""
+    code = check_text(jurisdiction_id, "jurisdiction_id", 32)
+    # Plain SQL: building a Piccolo select costs more CPU than this lookup (every request).
+    if code:
+        rows = await Street.raw("SELECT id, code, name FROM street WHERE code = {}", code).run()
+    else:
+        rows = await Street.raw("SELECT id, code, name FROM street ORDER BY code LIMIT 2").run()
     if code and not rows:
         raise NotFound(f"jurisdiction_id {code} was not found", field="jurisdiction_id")
     if len(rows) != 1:
@@ -74,6 +81,12 @@ async def resolve_jurisdiction(jurisdiction_id: str | None) -> dict[str, Any]:
             field="jurisdiction_id",
         )
     return rows[0]
+
+
+async def _switch_to(scope: Scope) -> None:
+    """Go on in `scope` within the current transaction, as `scoped_transaction(scope)` would
+    have begun it (role "none" is back to the login's own role)."""
+    await change_settings({**scope.settings(), "role": "none" if scope.is_superuser else APP_ROLE})
 
 
 def check_reach(scope: Scope, street: dict[str, Any]) -> None:
@@ -326,33 +339,36 @@ async def _place_of_code(code: str, address: str) -> Place | None:
     return Place(grid["community"], grid["id"], point.x, point.y, address or grid["name"])
 
 
-async def submit_request(
-    form: ReportForm, scope: Scope, street: dict[str, Any]
-) -> schemas.RequestCreated:
+async def submit_request(form: ReportForm, scope: Scope) -> schemas.RequestCreated:
     """Create the work item or supervision record a resident reported, in `scope`.
 
-    The service and the place are read in the street's public scope (so a community key
-    learns that a point lies outside its reach, not that it lies nowhere); the write runs
-    in the key's scope. A work item goes through push_work_item: an access-list entry that
-    is not approved (or not this street's, or expired) is refused with 403 and recorded as
-    an AccessRefusal.
+    One transaction, three scopes: the jurisdiction is looked up among all streets; the
+    service and the place are read in the street's public scope (so a community key learns
+    that a point lies outside its reach, not that it lies nowhere); the write runs in the
+    key's scope. A work item goes through push_work_item: an access-list entry that is not
+    approved (or not this street's, or expired) is refused with 403 and recorded as an
+    AccessRefusal.
     """
-    parsed = catalogue.parse_service_code(form.service_code)
-    if parsed is None:
-        raise NotFound(
-            f"service_code {form.service_code} is not a service of jurisdiction {street['code']}",
-            field="service_code",
-        )
-    report: WorkReport | SupervisionReport
-    async with scoped_transaction(public_scope(street["id"])):
+    async with scoped_transaction(SUPERUSER_SCOPE):
+        street = await _find_jurisdiction(form.jurisdiction_id)
+        check_reach(scope, street)
+        parsed = catalogue.parse_service_code(form.service_code)
+        if parsed is None:
+            raise NotFound(
+                f"service_code {form.service_code} is not a service of jurisdiction"
+                f" {street['code']}",
+                field="service_code",
+            )
+        await _switch_to(public_scope(street["id"]))
+        report: WorkReport | SupervisionReport
         if parsed[0] == "supervision":
             report = _supervision_report(form, str(parsed[1]))
         else:
             report = await _work_report(form, int(parsed[1]))
         place = await locate(form, street)
-    if scope.level is Level.community and place.community_id != scope.community_id:
-        raise Forbidden("this api_key does not reach the community at this location", "api_key")
-    async with scoped_transaction(scope):
+        if scope.level is Level.community and place.community_id != scope.community_id:
+            raise Forbidden("this api_key does not reach the community at this location", "api_key")
+        await _switch_to(scope)
         if isinstance(report, WorkReport):
             return await _push_work(form, report, place, street, scope.user_id)
         return await _raise_supervision(form, report, place, street, scope.user_id)
@@ -392,12 +408,11 @@ class SupervisionReport:
 
 
 async def _work_report(form: ReportForm, entry_id: int) -> WorkReport:
-    entry = (
-        await AccessListEntry.select()
-        .where(AccessListEntry._meta.primary_key == entry_id)
-        .first()
-        .run()
-    )
+    entry: dict[str, Any] | None
+    try:
+        entry = await get_row(AccessListEntry, entry_id, field="service_code")
+    except NotFound:
+        entry = None
     if entry is not None and entry["category"] not in REPORTABLE:
         raise NotFound(
             f"service_code {form.service_code} is not a service residents may report",
