@@ -17,7 +17,7 @@ from typing import Any
 
 from piccolo.engine.postgres import PostgresTransaction
 
-from app.db import write_transaction
+from app.db import change_settings, write_transaction
 from tables.choices import StaffRole
 
 APP_ROLE = "grid_app"
@@ -131,8 +131,18 @@ async def scoped_transaction(scope: Scope) -> AsyncIterator[PostgresTransaction]
 
     Nested use joins the outer transaction (its scope stays in force).
     """
-    settings = scope.settings()
-    if not scope.is_superuser:
-        settings["role"] = APP_ROLE  # set_config('role', …, true) is SET LOCAL ROLE
-    async with write_transaction(None, settings) as transaction:
+    async with write_transaction(None, _transaction_settings(scope)) as transaction:
         yield transaction
+
+
+async def switch_scope(scope: Scope) -> None:
+    """Go on in `scope` for the rest of the current (scoped) transaction, as if
+    `scoped_transaction(scope)` had begun it: e.g. read in one scope, then write in another."""
+    await change_settings(_transaction_settings(scope))
+
+
+def _transaction_settings(scope: Scope) -> dict[str, str]:
+    """The scope's settings and its role: the app role, under the policies, for everyone but
+    superusers, who keep the login's own role ("none"). set_config('role', …, true) is
+    SET LOCAL ROLE."""
+    return {**scope.settings(), "role": "none" if scope.is_superuser else APP_ROLE}

@@ -35,9 +35,9 @@ from app.api.pagination import (
     where_clause,
 )
 from app.api.problems import errors_for
-from app.crud import delete_row, lock_row
+from app.crud import delete_row, get_by, lock_row
 from app.db import write_transaction
-from app.errors import Forbidden, NotFound
+from app.errors import Forbidden
 from app.personal_data import protect_rows
 from app.scope import Scope, scoped_transaction
 
@@ -111,14 +111,8 @@ class Resource:
         return int((await self.fetch_one(key))["id"])
 
     async def fetch_one(self, key: Any) -> Row:
-        """The row a path names, or NotFound (as `crud.get_by`, without building a Piccolo
-        select on every request: that costs ~0.18 ms of CPU, a quarter of a detail request)."""
-        rows = await self.table.raw(
-            f'SELECT * FROM "{self.tablename}" WHERE "{self.key}" = {{}}', key
-        ).run()
-        if not rows:
-            raise NotFound(f"no {self.tablename} with {self.key} {key}", field=self.key)
-        return dict(rows[0])
+        """The row a path names, or NotFound naming the key."""
+        return await get_by(self.table, self.key, key)
 
     async def fetch_page(
         self, given: dict[str, Any], sort: str | None, page: int, page_size: int

@@ -21,7 +21,6 @@ from typing import Any
 from app.areas.services import find_grid_at
 from app.clock import local_today, utc_now
 from app.crud import get_row, insert_row
-from app.db import change_settings
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.geo import parse_polygon
 from app.open311 import catalogue, schemas
@@ -34,7 +33,7 @@ from app.open311.params import (
     parse_datetime,
     parse_request_id,
 )
-from app.scope import APP_ROLE, SUPERUSER_SCOPE, Level, Scope, scoped_transaction
+from app.scope import SUPERUSER_SCOPE, Level, Scope, scoped_transaction, switch_scope
 from app.supervision.schemas import SupervisionRecordCreate
 from app.supervision.services import raise_supervision
 from app.work.schemas import WorkItemCreate
@@ -81,12 +80,6 @@ async def _find_jurisdiction(jurisdiction_id: str | None) -> dict[str, Any]:
             field="jurisdiction_id",
         )
     return rows[0]
-
-
-async def _switch_to(scope: Scope) -> None:
-    """Go on in `scope` within the current transaction, as `scoped_transaction(scope)` would
-    have begun it (role "none" is back to the login's own role)."""
-    await change_settings({**scope.settings(), "role": "none" if scope.is_superuser else APP_ROLE})
 
 
 def check_reach(scope: Scope, street: dict[str, Any]) -> None:
@@ -359,7 +352,7 @@ async def submit_request(form: ReportForm, scope: Scope) -> schemas.RequestCreat
                 f" {street['code']}",
                 field="service_code",
             )
-        await _switch_to(public_scope(street["id"]))
+        await switch_scope(public_scope(street["id"]))
         report: WorkReport | SupervisionReport
         if parsed[0] == "supervision":
             report = _supervision_report(form, str(parsed[1]))
@@ -368,7 +361,7 @@ async def submit_request(form: ReportForm, scope: Scope) -> schemas.RequestCreat
         place = await locate(form, street)
         if scope.level is Level.community and place.community_id != scope.community_id:
             raise Forbidden("this api_key does not reach the community at this location", "api_key")
-        await _switch_to(scope)
+        await switch_scope(scope)
         if isinstance(report, WorkReport):
             return await _push_work(form, report, place, street, scope.user_id)
         return await _raise_supervision(form, report, place, street, scope.user_id)
