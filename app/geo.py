@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import msgspec
 from shapely.geometry import Point, Polygon, mapping, shape
 from shapely.validation import explain_validity
 
@@ -18,6 +19,13 @@ from app.errors import ValidationFailed
 OVERLAP_TOLERANCE_DEG2 = 1e-10
 # A grid may stick out of its community by about 0.1 m along a shared edge.
 CONTAINMENT_BUFFER_DEG = 1e-6
+
+
+def stored_geojson(raw: Any) -> Any:
+    """A GeoJSON column as read (JSONB comes back as text) decoded to plain objects; None and
+    decoded values pass through. msgspec decodes a polygon several times faster than `json`,
+    which counts when a page of 50 grids is served."""
+    return msgspec.json.decode(raw) if isinstance(raw, str | bytes) else raw
 
 
 def parse_polygon(geojson: Any, field: str = "boundary") -> Polygon:

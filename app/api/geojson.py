@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import msgspec
 from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference
+
+from app.geo import stored_geojson
 
 GEOJSON = "application/geo+json"
 
@@ -29,10 +30,9 @@ class FeatureCollection(msgspec.Struct, kw_only=True):
 
 def polygon_feature(row: dict[str, Any], properties: dict[str, Any]) -> Feature:
     """A feature whose geometry is the row's `boundary` (stored as GeoJSON)."""
-    boundary = row.get("boundary")
-    if isinstance(boundary, str | bytes):
-        boundary = json.loads(boundary)
-    return Feature(id=row["id"], geometry=boundary, properties=properties)
+    return Feature(
+        id=row["id"], geometry=stored_geojson(row.get("boundary")), properties=properties
+    )
 
 
 def point_feature(row: dict[str, Any], properties: dict[str, Any]) -> Feature:

@@ -6,7 +6,6 @@ the sibling-overlap check or take the same grid number.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from piccolo.columns import Column
@@ -17,7 +16,7 @@ import tables.piccolo_app  # noqa: F401  (registers every table whose foreign ke
 from app.areas.rules import check_code, grid_code
 from app.crud import lock_row
 from app.errors import Conflict, ValidationFailed
-from app.geo import lies_within, overlaps, parse_polygon
+from app.geo import lies_within, overlaps, parse_polygon, stored_geojson
 from app.validation import check_text
 from tables.areas import Community, District, ResponsibilityGrid, Street
 
@@ -126,7 +125,7 @@ async def _check_boundary(
     if raw is None:
         return None
     polygon = parse_polygon(raw)
-    values["boundary"] = json.loads(raw) if isinstance(raw, str | bytes) else raw
+    values["boundary"] = stored_geojson(raw)
     if (
         parent is not None
         and parent["boundary"] is not None

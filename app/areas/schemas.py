@@ -7,12 +7,12 @@ Piccolo gives JSONB as text; `from_row` turns such a row into the output Struct.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any, TypeVar
 
 import msgspec
 
 from app.areas.rules import size_warning_message
+from app.geo import stored_geojson
 from tables.choices import GridKind
 
 GeoJSON = dict[str, Any]
@@ -129,8 +129,8 @@ AreaT = TypeVar("AreaT", District, Street, Community, Grid)
 def from_row(struct: type[AreaT], row: dict[str, Any]) -> AreaT:
     """The output Struct of an area row (boundary decoded; grids get their warning text)."""
     values = dict(row)
-    if isinstance(values.get("boundary"), str | bytes):
-        values["boundary"] = json.loads(values["boundary"])
+    if "boundary" in values:
+        values["boundary"] = stored_geojson(values["boundary"])
     if struct is Grid:
         values["size_warning_message"] = size_warning_message(
             values["kind"], values["household_count"]

@@ -10,7 +10,6 @@ anyone (the tests included) can turn drawn points back into longitude and latitu
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -400,7 +399,3 @@ def render_svg(data: MapData, metric: str, width: int = 960) -> str:
         )
     out.append("</svg>")
     return "".join(out)
-
-
-def boundary_json(raw: Any) -> Any:
-    return json.loads(raw) if isinstance(raw, str | bytes) else raw
