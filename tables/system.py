@@ -10,8 +10,10 @@ from tables.people import StaffMember
 
 
 class Reminder(Table, help_text="提醒 Reminder to a staff member (check-in, overdue work …)"):
+    # No index of its own on staff: once_per_slot (staff, date, slot) serves lookups by staff,
+    # and a reminder round inserts ~25,000 rows at city scale.
     staff = ForeignKey(
-        StaffMember, null=False, index=True, help_text="工作人员 Staff", on_delete=OnDelete.restrict
+        StaffMember, null=False, help_text="工作人员 Staff", on_delete=OnDelete.restrict
     )
     date = Date(index=True, help_text="日期 Local date")
     slot = Varchar(32, help_text="时段 Slot, e.g. check-in@10:00")
@@ -26,7 +28,9 @@ class Reminder(Table, help_text="提醒 Reminder to a staff member (check-in, ov
 
 class AuditLog(Table, help_text="审计日志 Audit trail: every write with actor, before and after"):
     actor_id = Integer(null=True, default=None, index=True, help_text="操作人 Actor (user id)")
-    table_name = Varchar(64, index=True, help_text="表 Table")
+    # Filtered by the (table_name, row_id) index of migration 2026-11-23T15:45 (one index
+    # fewer to maintain on every audited write).
+    table_name = Varchar(64, help_text="表 Table")
     row_id = Integer(null=True, default=None, help_text="行 Row id")
     action = Varchar(8, help_text="INSERT / UPDATE / DELETE")
     before = JSONB(null=True, default=None)
