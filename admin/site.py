@@ -8,7 +8,6 @@ from typing import Any
 from piccolo.apps.user.tables import BaseUser
 from piccolo_admin.endpoints import TableConfig, create_admin
 from piccolo_api.crud.hooks import Hook
-from piccolo_api.rate_limiting.middleware import InMemoryLimitProvider
 
 from admin.counts import estimated_counts
 from admin.forms import FORMS, SCOPED_FORMS
@@ -21,6 +20,7 @@ from admin.hooks import (
     work_item_hooks,
 )
 from admin.links import SIDEBAR_LINKS
+from admin.login_limit import NOT_HERE, LoginLimit
 from admin.media import media_storage
 from admin.mfa import mfa_provider
 from admin.scope_guard import ScopeGuard
@@ -146,7 +146,8 @@ def table_configs() -> list[TableConfig]:
 
 @lru_cache(maxsize=1)
 def build_admin() -> Any:
-    """The admin ASGI app. Built once: building it per request resets its login rate limit."""
+    """The admin ASGI app, built once. Its login limit is counted in PostgreSQL (LoginLimit,
+    shared by every web process), not by piccolo-admin's in-memory limiter."""
     with estimated_counts():
         admin = create_admin(
             tables=table_configs(),
@@ -158,12 +159,13 @@ def build_admin() -> Any:
             production=settings.production,
             allowed_hosts=list(settings.allowed_hosts),
             mfa_providers=[mfa_provider()],
-            rate_limit_provider=InMemoryLimitProvider(
-                limit=settings.admin_login_limit, timespan=300, block_duration=300
-            ),
+            rate_limit_provider=NOT_HERE,
         )
     tables = {
         config.table_class._meta.tablename: config.table_class for config in admin.table_configs
     }
     forms = {form.slug: form for form in SCOPED_FORMS}
-    return LocalisedAdmin(ScopeGuard(admin), tables=tables, forms=forms)
+    return LoginLimit(
+        LocalisedAdmin(ScopeGuard(admin), tables=tables, forms=forms),
+        limit=settings.admin_login_limit,
+    )

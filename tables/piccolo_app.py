@@ -19,7 +19,7 @@ from tables.open311 import ServiceRequest
 from tables.people import GridAssignment, Leave, StaffMember
 from tables.places import Building, Facility, Household, Organisation, Resident
 from tables.supervision import SupervisionRecord
-from tables.system import AuditLog, Reminder
+from tables.system import AuditLog, LoginAttemptWindow, Reminder
 from tables.tokens import ApiToken
 from tables.work import AccessListEntry, AccessRefusal, Department, WorkItem, WorkItemEvent
 
@@ -60,10 +60,14 @@ ALL_TABLES = [
     ServiceRequest,
 ]
 
+# Tables of the platform's own bookkeeping: migrated and emptied between tests like the others,
+# but no domain table (no admin view, API resource, permission or export).
+SYSTEM_TABLES = [LoginAttemptWindow]
+
 APP_CONFIG = AppConfig(
     app_name="grid",
     migrations_folder_path=str(Path(__file__).resolve().parent.parent / "migrations"),
-    table_classes=ALL_TABLES,
+    table_classes=[*ALL_TABLES, *SYSTEM_TABLES],
     migration_dependencies=[
         "piccolo.apps.user.piccolo_app",
         "piccolo_api.session_auth.piccolo_app",

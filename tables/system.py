@@ -1,4 +1,5 @@
-"""Cross-cutting records: reminders to staff and the audit trail of every write."""
+"""Cross-cutting records: reminders to staff, the audit trail of every write, and the admin
+login counters every web process shares."""
 
 from piccolo.columns import JSONB, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
@@ -38,4 +39,25 @@ class AuditLog(Table, help_text="审计日志 Audit trail: every write with acto
     at = Timestamptz(index=True)
 
 
-__all__ = ["AuditLog", "Reminder"]
+class LoginAttemptWindow(
+    Table, help_text="后台登录尝试计数 Admin login attempts per client address and 5-minute window"
+):
+    """How often each client address tried to log in to the admin in one 5-minute window.
+
+    admin/login_limit.py counts every attempt here with one atomic upsert, so the limit
+    (ADMIN_LOGIN_LIMIT) holds for all web processes together. Counters, not records: no
+    audit trigger (an audit row per login attempt would make a brute force fill the audit
+    trail), and windows older than the block are deleted as new ones start. Row-level
+    security with no policy (migration 2026-12-05T14:30:12) keeps the application role out:
+    only the table owner, outside any request scope, reads or writes it. Not in ALL_TABLES:
+    no admin view, API resource or permission concerns it.
+    """
+
+    client = Varchar(64, help_text="客户端地址 Client address")
+    window_start = Timestamptz(index=True, help_text="时段开始 Start of the 5-minute window")
+    attempts = Integer(default=0, help_text="尝试次数 Attempts in the window")
+
+    once_per_window = Unique(["client", "window_start"])
+
+
+__all__ = ["AuditLog", "LoginAttemptWindow", "Reminder"]

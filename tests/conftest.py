@@ -33,7 +33,7 @@ os.environ.setdefault("ADMIN_LOGIN_LIMIT", "100000")
 
 from piccolo.apps.user.tables import BaseUser  # noqa: E402
 
-from tables.piccolo_app import ALL_TABLES  # noqa: E402
+from tables.piccolo_app import ALL_TABLES, SYSTEM_TABLES  # noqa: E402
 
 # Password hashing is deliberately slow (600k PBKDF2 rounds); tests create many logins. The
 # round count is stored in each hash, so logins still verify exactly as in production.
@@ -42,7 +42,7 @@ BaseUser._pbkdf2_iteration_count = 1_000
 DB = ALL_TABLES[0]._meta.db
 _TRUNCATE = (
     "TRUNCATE "
-    + ", ".join(f'"{t._meta.tablename}"' for t in ALL_TABLES)
+    + ", ".join(f'"{t._meta.tablename}"' for t in [*ALL_TABLES, *SYSTEM_TABLES])
     + ", piccolo_user, sessions, authenticator_secret RESTART IDENTITY CASCADE"
 )
 
