@@ -19,10 +19,15 @@ async def get_row(table: type[Table], row_id: Any, field: str = "id") -> dict[st
     """The row with primary key `row_id`, or NotFound naming `field` (the input that referred to it)."""
     if row_id is None:
         raise ValidationFailed("is required", field=field)
-    row = await _fetch_by(table, table._meta.primary_key, row_id)
+    row = await find_row(table, row_id)
     if row is None:
         raise NotFound(f"{table._meta.tablename} {row_id} does not exist", field=field)
     return row
+
+
+async def find_row(table: type[Table], row_id: Any) -> dict[str, Any] | None:
+    """The row with primary key `row_id`, or None."""
+    return await _fetch_by(table, table._meta.primary_key, row_id)
 
 
 async def get_by(

@@ -47,9 +47,7 @@ async def write_transaction(
     outer = DB.current_transaction.get()
     try:
         if outer is not None:
-            known = _known_settings(outer)
-            changed = {name: value for name, value in values.items() if known.get(name) != value}
-            await _set(outer, changed)
+            known, changed = await _set_differing(outer, values)
             for name in changed:
                 known.pop(name, None)
             yield outer
@@ -78,9 +76,7 @@ async def change_settings(settings: dict[str, str]) -> None:
     transaction = DB.current_transaction.get()
     if transaction is None:
         raise RuntimeError("change_settings needs an open write_transaction")
-    known = _known_settings(transaction)
-    changed = {name: value for name, value in settings.items() if known.get(name) != value}
-    await _set(transaction, changed)
+    known, changed = await _set_differing(transaction, settings)
     known.update(changed)
 
 
@@ -89,6 +85,17 @@ def _known_settings(transaction: PostgresTransaction) -> dict[str, str]:
     it; the dict is shared with every task of the transaction)."""
     known = _KNOWN.get()
     return known[1] if known is not None and known[0] is transaction else {}
+
+
+async def _set_differing(
+    transaction: PostgresTransaction, values: dict[str, str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Set those of `values` the transaction is not known to have: (what it is known to
+    have, what was set now)."""
+    known = _known_settings(transaction)
+    changed = {name: value for name, value in values.items() if known.get(name) != value}
+    await _set(transaction, changed)
+    return known, changed
 
 
 async def _set(transaction: PostgresTransaction, values: dict[str, str]) -> None:

@@ -71,6 +71,8 @@ class ReplicaRoutingEngine(PostgresEngine):
 
     @property
     def pool(self) -> Pool | None:
+        if self.replica_config is None:  # every query asks: nothing to route
+            return self.primary_pool
         transaction = self.current_transaction.get()
         if isinstance(transaction, PinnedTransaction):
             return transaction.source

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import httpx
 
+from app.cli import KEEP_ALIVE_SECONDS
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LOGS = Path(tempfile.gettempdir()) / "grid-bench-logs"
@@ -54,7 +56,7 @@ def specs(workers: int, port: int) -> dict[str, ServerSpec]:
         "--http",
         "httptools",
         "--timeout-keep-alive",
-        "75",
+        str(KEEP_ALIVE_SECONDS),
     ]
     return {
         "product-uvicorn": ServerSpec(

@@ -20,7 +20,7 @@ from typing import Any
 
 from app.areas.services import find_grid_at
 from app.clock import local_today, utc_now
-from app.crud import get_row, insert_row
+from app.crud import find_row, insert_row
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.geo import parse_polygon
 from app.open311 import catalogue, schemas
@@ -401,11 +401,7 @@ class SupervisionReport:
 
 
 async def _work_report(form: ReportForm, entry_id: int) -> WorkReport:
-    entry: dict[str, Any] | None
-    try:
-        entry = await get_row(AccessListEntry, entry_id, field="service_code")
-    except NotFound:
-        entry = None
+    entry = await find_row(AccessListEntry, entry_id)
     if entry is not None and entry["category"] not in REPORTABLE:
         raise NotFound(
             f"service_code {form.service_code} is not a service residents may report",
