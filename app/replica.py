@@ -28,6 +28,8 @@ import asyncpg
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 
+from app.transaction import ReliableTransaction
+
 if TYPE_CHECKING:
     from asyncpg.pool import Pool
 
@@ -40,7 +42,7 @@ class WriteOnReplica(RuntimeError):
     """Code inside `reading_from_replica()` tried to write: route only read-only code there."""
 
 
-class PinnedTransaction(PostgresTransaction):
+class PinnedTransaction(ReliableTransaction):
     """A transaction that gives its connection back to the pool it took it from, even if the
     block that began it ends elsewhere."""
 

@@ -51,6 +51,7 @@ from app.database import resolve_database_url
 from app.db import DB
 from app.jobs.schedules import DatabaseScheduleSource
 from app.settings import settings
+from app.transaction import CONNECTION_BROKEN
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +61,8 @@ STREAM_IDLE_TIMEOUT_MS = 10 * 60 * 1000
 STREAM_BLOCK_MS = 2000
 REDIS_RETRY_MAX_DELAY = 5.0
 RETRIES = 3
-TRANSIENT_ERRORS = (
-    OSError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
+    *CONNECTION_BROKEN,
     asyncpg.DeadlockDetectedError,
     asyncpg.SerializationError,
 )

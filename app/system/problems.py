@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import asyncpg
@@ -9,8 +10,11 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from app.errors import PROBLEM_BASE, DomainError, from_database_error
+from app.transaction import CONNECTION_BROKEN
 
 PROBLEM_JSON = "application/problem+json"
+
+log = logging.getLogger("app.errors")
 
 
 def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response[Any]:
@@ -26,7 +30,7 @@ def database_error_handler(
 ) -> Response[Any]:
     domain_error = from_database_error(exc)
     if domain_error is None:
-        raise exc
+        return server_error_handler(request, exc)
     return domain_error_handler(request, domain_error)
 
 
@@ -53,10 +57,8 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
 
 # The database is down, restarting or refusing connections: the request may be retried.
 DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
-    asyncpg.PostgresConnectionError,  # class 08, incl. ConnectionDoesNotExistError
-    asyncpg.exceptions.OperatorInterventionError,  # 57P01 admin shutdown, 57P03 starting up
+    *CONNECTION_BROKEN,
     asyncpg.exceptions.TooManyConnectionsError,
-    asyncpg.InterfaceError,  # "connection is closed"
 )
 RETRY_AFTER_SECONDS = 5
 
@@ -75,7 +77,7 @@ def database_unavailable_handler(request: Request[Any, Any, Any], exc: Exception
     pool drops dead connections and reconnects by itself, so a retry soon succeeds. An OSError
     that did not come from the database driver stays a server error."""
     if isinstance(exc, OSError) and not _from_database_driver(exc):
-        raise exc
+        return server_error_handler(request, exc)
     return problem_response(
         {
             "type": PROBLEM_BASE + "database-unavailable",
@@ -94,7 +96,7 @@ def undecodable_body_handler(
     """A body that is not UTF-8, or JSON nested deeper than the decoder goes: the client's
     fault (400), not a server error. Any other RecursionError stays a 500."""
     if isinstance(exc, RecursionError) and "deserializing" not in str(exc):
-        raise exc
+        return server_error_handler(request, exc)
     detail = (
         "the request body is not valid UTF-8"
         if isinstance(exc, UnicodeDecodeError)
@@ -111,9 +113,26 @@ def undecodable_body_handler(
     )
 
 
+def server_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A bug, not the client's fault: 500 problem details without internals, and the full
+    traceback in the log (logger `app.errors`) so that operators can find it."""
+    log.error(
+        "server error on %s %s", request.method, request.url.path, exc_info=exc, stack_info=False
+    )
+    return problem_response(
+        {
+            "type": PROBLEM_BASE + "server-error",
+            "title": "Server error",
+            "status": 500,
+            "detail": "an unexpected error occurred; it has been logged",
+            "instance": request.url.path,
+        }
+    )
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
+    Exception: server_error_handler,
     **dict.fromkeys(DATABASE_UNAVAILABLE, database_unavailable_handler),
-    OSError: database_unavailable_handler,
     UnicodeDecodeError: undecodable_body_handler,
     RecursionError: undecodable_body_handler,
     DomainError: domain_error_handler,

@@ -88,8 +88,9 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostg
 @pytest.fixture
 async def app_on_postgres(
     postgres: EmbeddedPostgres, tmp_path: Path
-) -> AsyncIterator[tuple[str, str, dict[str, Any]]]:
-    """(base URL of a uvicorn process, database URL, seed) on the embedded server."""
+) -> AsyncIterator[tuple[str, str, dict[str, Any], Processes]]:
+    """(base URL of a uvicorn process, database URL, seed, its processes) on the embedded
+    server."""
     url = await create_database(postgres.url("postgres"), "grid")
     env = app_env(DATABASE_URL=url, DB_POOL_MAX="20")
     out = await asyncio.to_thread(run_python, SEED, env)
@@ -97,7 +98,7 @@ async def app_on_postgres(
     with processes(tmp_path) as group:
         base = group.uvicorn("web", free_port(), env)
         await wait_healthy(base)
-        yield base, url, seed
+        yield base, url, seed, group
         _assert_alive(group)
 
 
@@ -145,10 +146,12 @@ async def post_check_ins(
 
 @pytest.mark.parametrize("mode", ["fast", "immediate"], ids=["restart", "crash"])
 async def test_postgres_restart_loses_no_acknowledged_check_in_and_heals_itself(
-    postgres: EmbeddedPostgres, app_on_postgres: tuple[str, str, dict[str, Any]], mode: str
+    postgres: EmbeddedPostgres,
+    app_on_postgres: tuple[str, str, dict[str, Any], Processes],
+    mode: str,
 ) -> None:
     """`fast`: sessions terminated, clean shutdown; `immediate`: killed, crash recovery."""
-    base, url, seed = app_on_postgres
+    base, url, seed, group = app_on_postgres
     answers: list[Answer] = []
     stop = asyncio.Event()
     load = asyncio.create_task(post_check_ins(base, seed, stop, answers))
@@ -175,7 +178,10 @@ async def test_postgres_restart_loses_no_acknowledged_check_in_and_heals_itself(
         or not a.retry_after
         or not str(a.problem_type).endswith("/database-unavailable")
     ]
-    assert not wrong, [(a.status, a.retry_after, a.problem_type) for a in wrong[:5]]
+    assert not wrong, (
+        [(a.status, a.retry_after, a.problem_type) for a in wrong[:5]],
+        group.log("web")[-6000:],
+    )
     assert failed, "no request met the restart: the test did not test anything"
     assert [a for a in ok if a.ended < went_down] and [a for a in ok if a.started > back]
 
