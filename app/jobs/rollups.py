@@ -359,14 +359,17 @@ async def rollup_period(
     min_sample: int = MIN_RANK_SAMPLE,
     now: dt.datetime | None = None,
     actor_id: int | None = None,
+    as_of: dt.datetime | None = None,
 ) -> RollupSummary:
     """Compute and upsert every rollup row of one period; safe to run again at any time.
 
-    The run (not each derived row) is audited, under `actor_id`, in the same transaction.
+    Nothing after `as_of` (default: now) counts: a period still running is computed up to
+    it. The run (not each derived row) is audited, under `actor_id`, in the same transaction.
     """
     start, end = period_bounds(period_kind, period_start)
     moment = now or utc_now()
-    if start > local_date_of(moment):
+    counted_until = as_of or moment
+    if start > local_date_of(counted_until):
         raise ValidationFailed("the period has not started yet", field="period_start")
     if isinstance(min_sample, bool) or not isinstance(min_sample, int) or min_sample < 1:
         raise ValidationFailed("must be a whole number of at least 1", field="min_sample")
@@ -379,7 +382,7 @@ async def rollup_period(
                 end,
                 settings.timezone_name,
                 min_sample,
-                moment,
+                counted_until,
                 moment,
                 lock=rollup_lock(str(period_kind), start),
                 # The planner overestimates the duty rows by far; JIT compiling for that
@@ -400,6 +403,21 @@ async def rollup_period(
         )
         await audit_run(summary, min_sample, actor_id)
     return summary
+
+
+async def refresh_month_to_date(now: dt.datetime | None = None) -> RollupSummary | None:
+    """The current local month through yesterday, so the month's figures (maps, dashboards,
+    rankings) are at most a night old; None on the 1st, when the month-end run has the whole
+    last month. Through yesterday, not today: today's check-ins are still to come. Always the
+    month of the clock, never of a late task's day, so a complete month is never overwritten
+    with part of it."""
+    today = local_date_of(now or utc_now())
+    if today.day == 1:
+        return None
+    midnight = dt.datetime.combine(today, dt.time(), tzinfo=settings.timezone)
+    return await rollup_period(
+        "month", today.replace(day=1), now=now, as_of=midnight - dt.timedelta(microseconds=1)
+    )
 
 
 async def audit_run(summary: RollupSummary, min_sample: int, actor_id: int | None) -> None:

@@ -18,7 +18,7 @@ from app.jobs.common import fired_moment
 from app.jobs.escalation import escalate_overdue
 from app.jobs.notifiers import deliver_due_webhooks
 from app.jobs.reminders import send_check_in_reminders
-from app.jobs.rollups import previous_day, previous_month, rollup_period
+from app.jobs.rollups import previous_day, previous_month, refresh_month_to_date, rollup_period
 from app.jobs.schedules import ROLLUP_TASK, TASK_NAMES
 from app.worker import broker
 from tables.jobs import JobKind
@@ -55,10 +55,15 @@ async def escalate(fired_at: str | None = None) -> dict[str, Any]:
 
 @broker.task(task_name=TASK_NAMES[JobKind.daily_rollup])
 async def daily_rollup(fired_at: str | None = None) -> dict[str, Any]:
-    """The nightly rollup of the previous local day."""
+    """The nightly rollup of the previous local day, then the current month through
+    yesterday (logged as month_to_date_rollup)."""
     day = previous_day(fired_moment(fired_at))
     logger.info("job daily_rollup started pid=%d day=%s", os.getpid(), day)
-    return _report("daily_rollup", await rollup_period("day", day))
+    report = _report("daily_rollup", await rollup_period("day", day))
+    month = await refresh_month_to_date()
+    if month is not None:
+        _report("month_to_date_rollup", month)
+    return report
 
 
 @broker.task(task_name=TASK_NAMES[JobKind.monthly_rollup])

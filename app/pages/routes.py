@@ -134,7 +134,7 @@ async def map_page(
         note = ""
         if metric == "check_in":
             note = (
-                f"签到率取自 {data.rollup_month:%Y年%m月} 月度汇总"
+                f"签到率取自 {data.rollup_month:%Y年%m月} 月度汇总（本月每晚更新至前一日）"
                 if data.rollup_month
                 else "尚无月度汇总 no monthly rollup yet"
             )

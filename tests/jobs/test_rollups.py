@@ -18,6 +18,7 @@ from app.errors import ValidationFailed
 from app.jobs.rollups import (
     period_bounds,
     previous_month,
+    refresh_month_to_date,
     rollup_period,
     rollup_report,
     run_rollup,
@@ -347,6 +348,32 @@ async def test_a_day_rollup_counts_that_day_only() -> None:
     rest_rows = await rollup_rows("day", day(2))
     assert of(rest_rows, "staff", w.staff["wang"])["check_in_rate"] is None
     assert of(rest_rows, "staff", w.staff["wang"])["sample_size"] == 1
+
+
+async def test_the_nightly_run_keeps_this_month_current_through_yesterday() -> None:
+    """At 00:30 on October 13 the month so far is October 4–12 (9 working days): everyone
+    but zhou checked in on all of them, and wang's two items due by then were on time."""
+    w = await world()
+    await october(w)
+    summary = await refresh_month_to_date(now=local(day(13), 0, 30))
+    assert summary is not None and summary.period_start == OCTOBER
+    rows = await rollup_rows()
+    rates = [of(rows, "staff", w.staff[n])["check_in_rate"] for n in ("wang", "li", "chen", "zhou")]
+    assert rates == [1.0, 1.0, 1.0, pytest.approx(7 / 9)]
+    assert of(rows, "staff", w.staff["wang"])["on_time_rate"] == 1.0
+    assert of(rows, "grid", w.tree.grids["A1-2"])["check_in_rate"] == 1.0
+    # computed_at is when it ran, not the moment it counts up to
+    assert of(rows, "staff", w.staff["wang"])["computed_at"] == local(day(13), 0, 30)
+
+    # The month-end run then has the whole month (as worked out by hand above) ...
+    await rollup_period("month", OCTOBER, now=local(dt.date(2026, 11, 1), 2))
+    full = await rollup_rows()
+    assert [of(full, "staff", w.staff[n])["check_in_rate"] for n in ("wang", "li")] == [1.0, 0.5]
+    # ... and a nightly run on the 1st, or any later day, leaves October alone.
+    assert await refresh_month_to_date(now=local(dt.date(2026, 11, 1), 0, 30)) is None
+    later = await refresh_month_to_date(now=local(dt.date(2026, 11, 5), 0, 30))
+    assert later is not None and later.period_start == dt.date(2026, 11, 1)
+    assert await rollup_rows() == full
 
 
 async def test_a_bad_period_is_refused_and_writes_nothing() -> None:
