@@ -33,7 +33,7 @@ from tables.system import LoginAttemptWindow
 
 LOGIN_PATH = re.compile(r"/public/login/?$")
 WINDOW_SECONDS = 300
-CLIENT_CHARS = 64  # login_attempt_window.client
+CLIENT_CHARS = LoginAttemptWindow.client.length
 
 COUNT_ATTEMPT = f"""
 WITH counted AS (

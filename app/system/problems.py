@@ -116,9 +116,7 @@ def undecodable_body_handler(
 def server_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """A bug, not the client's fault: 500 problem details without internals, and the full
     traceback in the log (logger `app.errors`) so that operators can find it."""
-    log.error(
-        "server error on %s %s", request.method, request.url.path, exc_info=exc, stack_info=False
-    )
+    log.error("server error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(
         {
             "type": PROBLEM_BASE + "server-error",
