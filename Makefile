@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck check migrations demo clean-data bench bench-small backup restore
+.PHONY: vendor system-packages run test lint typecheck check migrations demo clean-data bench bench-small backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,10 +12,38 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# What the tests need from the system (Debian packages): Chromium and its Chinese locale for the
+# browser tests, CJK fonts so screenshots show Chinese, redis-server for the broker tests.
+# Installed when missing (apt-get as root, or sudo without a password); otherwise the run stops
+# here, before any test, printing the one command to run.
+SYSTEM_PACKAGES := chromium chromium-l10n fonts-noto-cjk redis-server
+APT := DEBIAN_FRONTEND=noninteractive apt-get -y -q -o Dpkg::Use-Pty=0
+
+system-packages:
+	@missing=""; \
+	if command -v dpkg-query >/dev/null; then \
+	  for p in $(SYSTEM_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	  done; \
+	else \
+	  test -x "$${CHROMIUM:-/usr/bin/chromium}" || missing="$$missing chromium"; \
+	  command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	fi; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then \
+	  echo "Missing:$$missing. Install them with your system's package manager (see README)."; exit 1; \
+	fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo="env"; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"; \
+	else echo "Missing:$$missing. Run: sudo apt-get install -y$$missing"; exit 1; fi; \
+	echo "Installing the system packages the tests need:$$missing"; \
+	$$sudo $(APT) update >/dev/null && $$sudo $(APT) install$$missing >/dev/null \
+	  || { echo "Could not install them. Run: sudo apt-get install -y$$missing"; exit 1; }
+
 run: $(STAMP)
 	$(BIN)/python -m app serve
 
-test: $(STAMP)
+test: $(STAMP) system-packages
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -61,3 +89,7 @@ bench: $(BENCH_STAMP)
 
 bench-small: $(BENCH_STAMP)
 	$(BIN)/python -m bench --scale small
+
+# Refresh the vendored JavaScript (npm) by the versions in app/field/static/vendor/VERSIONS.
+vendor:
+	sh scripts/vendor_js.sh

@@ -29,8 +29,8 @@ from piccolo.table import Table
 
 from admin.labels import relabel_schema
 from admin.mfa import translate_mfa_page
-from admin.scope_guard import actor_of
 from app.scope import scope_for_user
+from app.sessions import actor_of
 from app.settings import settings
 
 log = logging.getLogger(__name__)

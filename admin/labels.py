@@ -42,6 +42,11 @@ TABLES: dict[str, tuple[str, str]] = {
     "access_refusal": ("准入拒绝记录", "Access refusals"),
     "work_item": ("工作事项", "Work items"),
     "work_item_event": ("事项流转记录", "Work item events"),
+    "work_calendar_day": ("节假日与调休", "Holidays and make-up days"),
+    "time_limit_standard": ("时限标准", "Time-limit standards"),
+    "work_item_stage": ("环节时限", "Stage deadlines"),
+    "extension_request": ("延期申请", "Extension requests"),
+    "escalation_step": ("督办记录", "Escalation steps"),
     "indicator": ("考核指标", "Indicators"),
     "assessment": ("考核评价", "Assessments"),
     "assessment_score": ("指标得分", "Assessment scores"),
@@ -57,6 +62,14 @@ TABLES: dict[str, tuple[str, str]] = {
     "api_token": ("API 令牌", "API tokens"),
     "public_notice": ("公开公告", "Public notices"),
     "piccolo_user": ("登录账号", "Logins"),
+    "party_organisation": ("党组织", "Party organisations"),
+    "party_organisation_grid": ("支部建在网格上", "Party organisations on grids"),
+    "party_member": ("党员", "Party members"),
+    "volunteer_team": ("志愿服务队", "Volunteer teams"),
+    "volunteer": ("志愿者", "Volunteers"),
+    "volunteer_activity": ("志愿活动", "Volunteer activities"),
+    "volunteer_signup": ("活动报名", "Volunteer sign-ups"),
+    "volunteer_service": ("派单服务", "Volunteer service on work items"),
     "sessions": ("登录会话", "Sessions"),
     "mfa_authenticator_secret": ("两步验证密钥", "MFA secrets"),
 }
@@ -283,6 +296,51 @@ COLUMNS: dict[str, dict[str, str]] = {
         "updated_at": "更新时间",
     },
     "rest_day": {"day": "日期", "name": "名称"},
+    "work_calendar_day": {"day": "日期", "kind": "类型", "name": "名称"},
+    "time_limit_standard": {
+        "street": "街道",
+        "category": "类别",
+        "stage": "环节",
+        "priority": "等级",
+        "amount": "时限",
+        "unit": "单位",
+        "note": "备注",
+    },
+    "work_item_stage": {
+        "work_item": "工作事项",
+        "community": "社区",
+        "stage": "环节",
+        "entered_at": "开始时间",
+        "limit_minutes": "时限(工作分钟)",
+        "extended_minutes": "延期(工作分钟)",
+        "due_at": "期限",
+        "yellow_at": "黄牌时间",
+        "red_at": "红牌时间",
+        "finished_at": "结束时间",
+        "late": "超时",
+        "late_by_minutes": "超时(工作分钟)",
+    },
+    "extension_request": {
+        "work_item": "工作事项",
+        "stage": "环节",
+        "community": "社区",
+        "requested_by": "申请人",
+        "amount": "延长",
+        "unit": "单位",
+        "minutes": "延长(工作分钟)",
+        "reason": "理由",
+        "status": "状态",
+        "decided_by": "审批人",
+        "decided_at": "审批时间",
+        "decision_note": "审批意见",
+    },
+    "escalation_step": {
+        "stage": "环节",
+        "work_item": "工作事项",
+        "community": "社区",
+        "level": "级别",
+        "at": "督办时间",
+    },
     "subsidy_grade": {
         "street": "街道",
         "grade": "档次",
@@ -359,6 +417,95 @@ COLUMNS: dict[str, dict[str, str]] = {
     },
 }
 
+COLUMNS.update(
+    {
+        "party_organisation": {
+            "name": "名称",
+            "level": "层级",
+            "parent": "上级党组织",
+            "street": "所属街道",
+            "community": "所属社区",
+            "secretary": "书记",
+        },
+        "party_organisation_grid": {
+            "organisation": "党组织",
+            "grid": "网格",
+            "community": "所属社区",
+        },
+        "party_member": {
+            "member_name": "姓名",
+            "resident": "居民",
+            "staff": "工作人员",
+            "kind": "党员类别",
+            "organisation": "所在党组织",
+            "community": "所属社区",
+            "grid": "服务网格",
+            "reporting_unit": "报到单位",
+            "reported_on": "报到日期",
+            "joined_on": "入党日期",
+        },
+        "volunteer_team": {
+            "name": "名称",
+            "kind": "类型",
+            "community": "所属社区",
+            "unit": "所属单位",
+        },
+        "volunteer": {
+            "name": "姓名",
+            "resident": "居民",
+            "user": "登录账号",
+            "phone": "电话",
+            "team": "志愿服务队",
+            "community": "所属社区",
+            "skills": "技能",
+            "availability": "可服务时间",
+        },
+        "volunteer_activity": {
+            "title": "标题",
+            "kind": "活动类型",
+            "description": "内容",
+            "community": "所属社区",
+            "grid": "网格",
+            "place": "地点",
+            "latitude": "纬度",
+            "longitude": "经度",
+            "radius_m": "签到半径（米）",
+            "starts_at": "开始时间",
+            "ends_at": "结束时间",
+            "slots": "名额",
+            "skills_wanted": "所需技能",
+            "status": "状态",
+            "organiser": "组织者",
+            "work_item": "关联事项",
+        },
+        "volunteer_signup": {
+            "activity": "活动",
+            "volunteer": "志愿者",
+            "community": "所属社区",
+            "status": "报名状态",
+            "signed_up_at": "报名时间",
+            "cancelled_at": "取消时间",
+            "checked_in_at": "签到时间",
+            "checked_out_at": "签退时间",
+            "check_in_method": "签到方式",
+            "hours": "服务时长（小时）",
+            "points": "积分",
+            "confirmed_at": "确认时间",
+            "confirmed_by": "确认人",
+        },
+        "volunteer_service": {
+            "work_item": "工作事项",
+            "volunteer": "志愿者",
+            "community": "所属社区",
+            "served_on": "服务日期",
+            "hours": "服务时长（小时）",
+            "points": "积分",
+            "note": "服务内容",
+            "recorded_by": "记录人",
+        },
+    }
+)
+
 # Enum class name → value → Chinese name, for the vocabularies app/labels.py does not name.
 EXTRA_CHOICES: dict[str, dict[str, str]] = {
     "FacilityKind": {
@@ -401,7 +548,15 @@ EXTRA_CHOICES: dict[str, dict[str, str]] = {
         "check_in_rate": "签到率",
         "on_time_rate": "按时办结率",
         "supervision_response_rate": "监督回应率",
+        "red_escalation_free": "无红牌督办",
+        "party_branch_coverage": "网格党组织覆盖率",
+        "party_grid_leader_rate": "党员网格长比例",
+        "party_members_serving_rate": "党员服务参与率",
+        "in_service_serving_rate": "在职党员报到服务率",
     },
+    "TimeLimitUnit": {"hours": "工作小时", "days": "工作日"},
+    "ExtensionStatus": {"pending": "待审批", "approved": "已批准", "refused": "已驳回"},
+    "EscalationLevel": {"yellow": "黄牌督办", "red": "红牌督办"},
     "TargetKind": {
         "department": "职能部门",
         "street": "街道",
@@ -433,6 +588,18 @@ CJK = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff/（）()、]*")
 
 def has_chinese(text: str) -> bool:
     return CJK.search(text) is not None
+
+
+TABLES.update(
+    {
+        "report_template": ("统计报表模板", "Report templates"),
+        "report_field": ("报表字段", "Report fields"),
+        "report_request": ("统计任务", "Report requests"),
+        "report_answer": ("填报", "Report answers"),
+        "report_value": ("填报值", "Report values"),
+        "department_token": ("部门令牌", "Department tokens"),
+    }
+)
 
 
 def table_names(table: type[Table]) -> tuple[str, str]:

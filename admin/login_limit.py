@@ -5,7 +5,8 @@ with piccolo-api's rate-limit provider, kept in the memory of one process and sy
 (`RateLimitProvider.increment` cannot wait for the database): N web processes allowed N ×
 ADMIN_LOGIN_LIMIT guesses. `LoginLimit` wraps the admin instead and counts each POST to the
 login path, before piccolo-admin sees it, with one atomic upsert into login_attempt_window
-(one row per client address and 5-minute window of the database's clock). An attempt that
+(one row per client address and 5-minute window of the database's clock; the rule itself is
+app/login_attempts.py, shared with the phone app's login). An attempt that
 makes the count exceed the limit is answered 429 "Too many requests" (as piccolo-admin's
 limiter did) with Retry-After: the seconds until the window ends, which is how long the
 address stays blocked. Every attempt counts, right password or not.
@@ -29,28 +30,11 @@ from typing import Any
 from piccolo_api.rate_limiting.middleware import RateLimitProvider
 
 from admin.scope_guard import send_body
-from tables.system import LoginAttemptWindow
+from app.login_attempts import WINDOW_SECONDS, count_attempt
+
+__all__ = ["NOT_HERE", "WINDOW_SECONDS", "LoginLimit", "count_attempt"]
 
 LOGIN_PATH = re.compile(r"/public/login/?$")
-WINDOW_SECONDS = 300
-CLIENT_CHARS = LoginAttemptWindow.client.length
-
-COUNT_ATTEMPT = f"""
-WITH counted AS (
-    INSERT INTO login_attempt_window AS w (client, window_start, attempts)
-    VALUES ({{}}, to_timestamp(floor(extract(epoch FROM now()) / {WINDOW_SECONDS}) * {WINDOW_SECONDS}), 1)
-    ON CONFLICT (client, window_start) DO UPDATE SET attempts = w.attempts + 1
-    RETURNING attempts, window_start
-), ended AS (
-    DELETE FROM login_attempt_window
-    WHERE window_start <= now() - interval '{WINDOW_SECONDS} seconds'
-      AND EXISTS (SELECT FROM counted WHERE attempts = 1)
-)
-SELECT attempts,
-       ceil(extract(epoch FROM window_start + interval '{WINDOW_SECONDS} seconds' - now()))::integer
-           AS retry_after
-FROM counted
-"""
 
 
 class NotHere(RateLimitProvider):
@@ -61,12 +45,6 @@ class NotHere(RateLimitProvider):
 
 
 NOT_HERE = NotHere()
-
-
-async def count_attempt(client: str) -> tuple[int, int]:
-    """Count one login attempt of `client`: (attempts in the current window, seconds left)."""
-    (row,) = await LoginAttemptWindow.raw(COUNT_ATTEMPT, client[:CLIENT_CHARS])
-    return row["attempts"], max(1, row["retry_after"])
 
 
 class LoginLimit:

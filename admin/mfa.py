@@ -1,37 +1,16 @@
 """Two-factor login (authenticator app) for officials, administrators and anyone who wants it.
 
 piccolo-api's AuthenticatorProvider keeps each user's TOTP secret in `mfa_authenticator_secret`
-(its own app in piccolo_conf.py), encrypted with a key derived from SECRET_KEY. Once a user has
-set it up (admin menu → 两步验证), logging in asks for the code from their phone.
+(its own app in piccolo_conf.py), encrypted with a key derived from SECRET_KEY. The provider
+is app/mfa.py, shared with the phone app's login. Once a user has set it up (admin menu →
+两步验证), logging in asks for the code from their phone.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-from functools import lru_cache
+from app.mfa import ISSUER, encryption_key, mfa_provider
 
-from piccolo_api.encryption.providers import FernetProvider
-from piccolo_api.mfa.authenticator.provider import AuthenticatorProvider
-
-from app.settings import settings
-
-ISSUER = "人民网格 People's Grid"
-
-
-def encryption_key() -> bytes:
-    """A Fernet key derived from SECRET_KEY (changing SECRET_KEY voids enrolled secrets)."""
-    digest = hashlib.sha256(f"mfa-secrets:{settings.secret_key}".encode()).digest()
-    return base64.urlsafe_b64encode(digest)
-
-
-@lru_cache(maxsize=1)
-def mfa_provider() -> AuthenticatorProvider:
-    return AuthenticatorProvider(
-        encryption_provider=FernetProvider(encryption_key=encryption_key()),
-        issuer_name=ISSUER,
-    )
-
+__all__ = ["ISSUER", "MFA_PAGES_ZH", "encryption_key", "mfa_provider", "translate_mfa_page"]
 
 # The MFA pages are rendered by piccolo-api in English; admin/frontend.py translates them.
 MFA_PAGES_ZH: dict[str, str] = {

@@ -11,19 +11,18 @@ may not see it.
 
 from __future__ import annotations
 
+import contextvars
 import json
+import logging
 import re
-from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
 
-from piccolo_api.session_auth.tables import SessionsBase
-
-from app.errors import DomainError, Forbidden
+from app.errors import DomainError, Forbidden, from_database_error
 from app.personal_data import PERSONAL_TABLES, personal_query_fields, protect_rows
 from app.scope import Scope, scope_for_user, scoped_transaction
+from app.sessions import actor_of
 
-SESSION_COOKIE = "id"
 TABLE_PATH_PREFIX = re.compile(r"/api/tables/(?P<table>\w+)/")
 TABLE_PATH = re.compile(r"/api/tables/(?P<table>\w+)/(?:(?P<row>\d+)/)?$")
 
@@ -32,14 +31,34 @@ class _RollBack(Exception):
     """The wrapped app answered with an error: undo whatever it wrote."""
 
 
-async def actor_of(scope: dict[str, Any]) -> int | None:
-    """The user id behind the admin session cookie of this request, if any."""
-    cookies: SimpleCookie = SimpleCookie()
-    for name, value in scope.get("headers", []):
-        if name == b"cookie":
-            cookies.load(value.decode("latin-1"))
-    morsel = cookies.get(SESSION_COOKIE)
-    return await SessionsBase.get_user_id(morsel.value) if morsel else None
+# piccolo-admin answers a constraint violation itself (422 {"db_error": PostgreSQL's raw
+# message}, piccolo_api.crud.exceptions) and logs the exception. This filter hands the logged
+# exception to the admin request that raised it, so that its answer comes from the one mapping
+# (app.errors.from_database_error), as in the API and Open311.
+_DATABASE_ERRORS: contextvars.ContextVar[list[BaseException] | None] = contextvars.ContextVar(
+    "admin_database_errors", default=None
+)
+
+
+class _HandToRequest(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        caught = _DATABASE_ERRORS.get()
+        exc = record.exc_info[1] if record.exc_info else None
+        if caught is None or exc is None:
+            return True
+        caught.append(exc)
+        return False  # the user gets a 4xx naming the field: not a server error to log
+
+
+logging.getLogger("piccolo_api.crud.exceptions").addFilter(_HandToRequest())
+
+
+def translated_database_error(caught: list[BaseException]) -> DomainError | None:
+    """The domain error of the database error piccolo-admin caught in this request, if any."""
+    for exc in caught:
+        if isinstance(exc, Exception) and (translated := from_database_error(exc)) is not None:
+            return translated
+    return None
 
 
 def domain_error_body(exc: DomainError) -> bytes:
@@ -88,18 +107,22 @@ class ScopeGuard:
         async def hold(message: dict[str, Any]) -> None:
             held.append(message)
 
+        caught: list[BaseException] = []
+        token = _DATABASE_ERRORS.set(caught)
         try:
             async with scoped_transaction(grid_scope):
                 await self.app(scope, receive, hold)
                 if held and held[0].get("status", 200) >= 400:
                     raise _RollBack
         except _RollBack:
-            pass
+            if (translated := translated_database_error(caught)) is not None:
+                await send_problem(send, translated)
+                return
         except DomainError as exc:
-            await send_body(
-                send, exc.status, domain_error_body(exc), [(b"content-type", b"application/json")]
-            )
+            await send_problem(send, exc)
             return
+        finally:
+            _DATABASE_ERRORS.reset(token)
         if scope.get("method") == "GET":
             held = await masked(scope["path"], held, grid_scope)
         for message in held:
@@ -150,6 +173,12 @@ async def masked(path: str, held: list[dict[str, Any]], grid_scope: Scope) -> li
     headers = [(k, v) for k, v in held[0].get("headers", []) if k.lower() != b"content-length"]
     headers.append((b"content-length", str(len(new_body)).encode()))
     return [{**held[0], "headers": headers}, {"type": "http.response.body", "body": new_body}]
+
+
+async def send_problem(send: Any, exc: DomainError) -> None:
+    headers = [(b"content-type", b"application/json")]
+    headers += [(k.lower().encode(), v.encode()) for k, v in exc.headers().items()]
+    await send_body(send, exc.status, domain_error_body(exc), headers)
 
 
 async def send_body(

@@ -27,6 +27,75 @@ class View:
 
 
 VIEWS: dict[str, View] = {
+    # 党建 Party building (membership columns are masked for most roles, so no filter on them)
+    "party_organisation": View(
+        ("name", "level", "parent", "community", "secretary"),
+        ("name", "level", "parent", "street", "community"),
+        ("id",),
+        "name",
+    ),
+    "party_organisation_grid": View(
+        ("id", "organisation", "grid", "community"), ("organisation", "grid", "community")
+    ),
+    "party_member": View(
+        (
+            "member_name",
+            "kind",
+            "organisation",
+            "grid",
+            "reporting_unit",
+            "reported_on",
+            "community",
+        ),
+        ("kind", "organisation", "grid", "reporting_unit", "community"),
+        ("id",),
+        "member_name",
+    ),
+    # 志愿服务 Volunteers
+    "volunteer_team": View(
+        ("name", "kind", "unit", "community"), ("name", "kind", "community"), ("id",), "name"
+    ),
+    "volunteer": View(
+        ("name", "phone", "team", "skills", "availability", "community"),
+        ("name", "team", "community"),
+        ("id",),
+        "name",
+    ),
+    "volunteer_activity": View(
+        (
+            "title",
+            "kind",
+            "place",
+            "starts_at",
+            "ends_at",
+            "slots",
+            "status",
+            "organiser",
+            "community",
+        ),
+        ("title", "kind", "status", "grid", "community", "starts_at"),
+        ("-starts_at",),
+        "title",
+    ),
+    "volunteer_signup": View(
+        (
+            "id",
+            "activity",
+            "volunteer",
+            "status",
+            "checked_in_at",
+            "checked_out_at",
+            "hours",
+            "points",
+            "confirmed_at",
+        ),
+        ("activity", "volunteer", "status", "community"),
+    ),
+    "volunteer_service": View(
+        ("id", "work_item", "volunteer", "served_on", "hours", "points", "community"),
+        ("work_item", "volunteer", "community", "served_on"),
+        ("-served_on",),
+    ),
     # 区域 Areas
     "district": View(("code", "name"), ("code", "name"), ("code",), "name"),
     "street": View(("code", "name", "district"), ("code", "name", "district"), ("code",), "name"),
@@ -130,6 +199,33 @@ VIEWS: dict[str, View] = {
     "work_item_event": View(
         ("id", "work_item", "from_status", "to_status", "actor", "note", "at"),
         ("work_item", "to_status", "actor"),
+    ),
+    # 时限 Time limits
+    "work_calendar_day": View(("day", "kind", "name"), ("day", "kind"), ("-day",), "day"),
+    "time_limit_standard": View(
+        ("id", "street", "category", "stage", "priority", "amount", "unit"),
+        ("street", "category", "stage", "priority"),
+    ),
+    "work_item_stage": View(
+        (
+            "id",
+            "work_item",
+            "stage",
+            "entered_at",
+            "due_at",
+            "finished_at",
+            "late",
+            "late_by_minutes",
+        ),
+        ("work_item", "community", "stage", "late"),
+    ),
+    "extension_request": View(
+        ("id", "work_item", "requested_by", "amount", "unit", "status", "decided_by", "created_at"),
+        ("work_item", "community", "status"),
+    ),
+    "escalation_step": View(
+        ("id", "work_item", "stage", "level", "community", "at"),
+        ("work_item", "community", "level"),
     ),
     # 考核 Assessment
     "indicator": View(
@@ -239,6 +335,41 @@ VIEWS: dict[str, View] = {
         "name",
     ),
 }
+
+
+VIEWS.update(
+    {
+        # 一表通 Statistics
+        "report_template": View(
+            ("title", "family", "version", "current", "department", "level", "period"),
+            ("family", "department", "current", "street"),
+            ("-id",),
+            "title",
+        ),
+        "report_field": View(
+            ("title", "template", "position", "key", "kind", "unit", "source"),
+            ("template", "key", "source"),
+            ("template", "position"),
+            "title",
+        ),
+        "report_request": View(
+            ("id", "template", "department", "period_start", "deadline"),
+            ("template", "department", "street"),
+            ("-created_at",),
+        ),
+        "report_answer": View(
+            ("id", "report_request", "community", "grid", "status", "late", "submitted_at"),
+            ("report_request", "community", "status", "late"),
+            ("-id",),
+        ),
+        "report_value": View(
+            ("id", "answer", "field", "value", "computed", "previous", "origin", "corrected"),
+            ("answer", "community", "origin", "corrected"),
+            ("answer", "field"),
+        ),
+        "department_token": View(("id", "token", "department", "street"), ("department",)),
+    }
+)
 
 
 def _columns(table: type[Table], names: tuple[str, ...]) -> list[Column]:

@@ -17,6 +17,7 @@ from app.jobs.lifespan import jobs_lifespan
 from app.replica import close_replica_pool, start_replica_pool
 from app.routes import ROUTE_HANDLERS
 from app.settings import settings
+from app.system.empty_params import EmptyQueryParameters
 from app.system.limits import BodyLimit
 from app.system.problems import EXCEPTION_HANDLERS
 from app.system.security import SecurityHeaders
@@ -55,6 +56,7 @@ def create_app() -> Litestar:
         route_handlers=[index, admin, *ROUTE_HANDLERS],
         lifespan=[database_pool, jobs_lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[EmptyQueryParameters()],
         before_send=[SecurityHeaders(production=settings.production)],
         openapi_config=OpenAPIConfig(
             title="人民网格 People's Grid API",

@@ -61,6 +61,34 @@ MASKERS: dict[str, Callable[[str | None], str | None]] = {
 PERSONAL_FIELDS: tuple[str, ...] = tuple(MASKERS)
 
 
+def hide(value: Any) -> None:
+    """A link or date that would tell who the person is: not shown at all."""
+    return None
+
+
+# Party membership (党员身份) is personal data: for roles that do not run party work, who a
+# member is — name, the resident or staff record, the admin's labels of those links, the day
+# they joined — is masked; kind, grid and unit stay, so the counts still add up.
+MEMBERSHIP_MASKERS: dict[str, Callable[[Any], Any]] = {
+    "member_name": mask_name,
+    "resident": hide,
+    "staff": hide,
+    "resident_readable": hide,
+    "staff_readable": hide,
+    "joined_on": hide,
+}
+MEMBERSHIP_FIELDS: tuple[str, ...] = tuple(MEMBERSHIP_MASKERS)
+
+
+def mask_membership(row: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a party member row with who the member is masked."""
+    masked = dict(row)
+    for name, masker in MEMBERSHIP_MASKERS.items():
+        if name in masked:
+            masked[name] = masker(masked[name])
+    return masked
+
+
 def mask_row(row: dict[str, Any], fields: Iterable[str] = PERSONAL_FIELDS) -> dict[str, Any]:
     """A copy of `row` with the personal columns among `fields` masked (others untouched)."""
     masked = dict(row)

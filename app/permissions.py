@@ -40,6 +40,7 @@ class Reach(StrEnum):
     street_communities = "street_communities"  # rows of the street's communities only
     community = "community"  # rows of the caller's community
     community_and_street = "community_and_street"  # …and the street-level rows of its street
+    street_and_district = "street_and_district"  # street-level rows of its street, district rows
     own = "own"  # the caller's own rows (their daily work, their notices, their login)
     none = "none"  # refused
 
@@ -57,9 +58,10 @@ class Grant:
 
 D, S, C, G, N = Level.district, Level.street, Level.community, Level.grid, Level.none
 ALL, STREET, COMMUNITIES = Reach.all, Reach.street, Reach.street_communities
-COMMUNITY, COMMUNITY_AND_STREET, OWN, NONE = (
+COMMUNITY, COMMUNITY_AND_STREET, STREET_AND_DISTRICT, OWN, NONE = (
     Reach.community,
     Reach.community_and_street,
+    Reach.street_and_district,
     Reach.own,
     Reach.none,
 )
@@ -138,6 +140,24 @@ PERMISSIONS: dict[str, dict[Level, Grant]] = {
         delete=SUPERUSER,
     ),
     "work_item_event": grants(COMMUNITY_DATA, SYSTEM),
+    # ---- time limits (时限): the calendar is the district's; a street keeps its own
+    # standards (the district default, no street, is a superuser's); stages, extension
+    # requests and escalation steps are written by the services and the escalation job
+    "work_calendar_day": grants(REFERENCE, SUPERUSER),
+    # the district defaults (no street) are read by every login, a street's own inside it
+    "time_limit_standard": grants(
+        {
+            D: ALL,
+            S: STREET_AND_DISTRICT,
+            C: STREET_AND_DISTRICT,
+            G: STREET_AND_DISTRICT,
+            N: STREET_AND_DISTRICT,
+        },
+        STREET_OFFICIALS,
+    ),
+    "work_item_stage": grants(COMMUNITY_DATA, SYSTEM),
+    "extension_request": grants(COMMUNITY_DATA, SYSTEM),
+    "escalation_step": grants(COMMUNITY_DATA, SYSTEM),
     # ---- daily work: a worker checks in and writes the diary in their own grids
     "check_in": grants(
         COMMUNITY_DATA,
@@ -151,6 +171,16 @@ PERMISSIONS: dict[str, dict[Level, Grant]] = {
         update={D: ALL, S: STREET, C: COMMUNITY, G: OWN},
         delete=COMMUNITY_STAFF,
     ),
+    # ---- 网格通, the phone app (/m/): patrols, their tracks, field reports and photos are
+    # recorded by grid workers on the phone and reviews given there (app/field, in the
+    # caller's scope); the admin's table API and /api/v1 only read them. The community's
+    # staff set how often care households are visited.
+    "patrol": grants(COMMUNITY_DATA, SYSTEM),
+    "patrol_point": grants(COMMUNITY_DATA, SYSTEM),
+    "field_report": grants(COMMUNITY_DATA, SYSTEM),
+    "field_photo": grants(COMMUNITY_DATA, SYSTEM),
+    "diary_review": grants(COMMUNITY_DATA, SYSTEM),
+    "care_visit_interval": grants(COMMUNITY_DATA, COMMUNITY_STAFF),
     # ---- assessment: steered by the street; results are computed by the platform
     "indicator": grants(REFERENCE, SUPERUSER),
     "assessment": grants(STREET_DATA, {D: ALL, S: STREET, C: STREET}),
@@ -179,6 +209,41 @@ PERMISSIONS: dict[str, dict[Level, Grant]] = {
     "webhook_endpoint": grants({D: ALL}, SUPERUSER),
     "webhook_delivery": grants({D: ALL}, SYSTEM),
     "api_token": grants({D: ALL, S: STREET}, STREET_OFFICIALS, delete={}),
+    # ---- party building (党建): the street keeps its working committee, communities their
+    # organisations and members; who a member is leaves the server masked except for the
+    # street and party secretaries (app/personal_data.py MEMBERSHIP_TABLES)
+    "party_organisation": grants(
+        {D: ALL, S: STREET, C: COMMUNITY_AND_STREET, G: COMMUNITY_AND_STREET},
+        {D: ALL, S: STREET, C: COMMUNITY},
+    ),
+    # a branch's grids are attached and detached, never edited
+    "party_organisation_grid": grants(COMMUNITY_DATA, COMMUNITY_STAFF, update=SYSTEM),
+    "party_member": grants(COMMUNITY_DATA, COMMUNITY_STAFF),
+    # ---- volunteer service (志愿服务): community staff publish and confirm; a volunteer
+    # login signs itself up, cancels and checks in and out (its own sign-ups)
+    "volunteer_team": grants(COMMUNITY_DATA, COMMUNITY_STAFF),
+    "volunteer": grants(COMMUNITY_DATA, COMMUNITY_STAFF),
+    # activities are cancelled (status), never deleted: their sign-ups and hours stay
+    "volunteer_activity": grants(COMMUNITY_DATA, COMMUNITY_STAFF, delete=SYSTEM),
+    # sign-ups change by their actions (cancel, check in and out, confirm), never deleted
+    "volunteer_signup": grants(
+        COMMUNITY_DATA,
+        create={D: ALL, S: STREET, C: COMMUNITY, G: OWN},
+        update={D: ALL, S: STREET, C: COMMUNITY, G: OWN},
+        delete=SYSTEM,
+    ),
+    "volunteer_service": grants(COMMUNITY_DATA, COMMUNITY_STAFF),
+    # ---- 一表通 statistics: templates, requests and department tokens are the street's,
+    # read inside it; answers and their values the community's. All are written by the
+    # statistics services (the access rule, versions, pre-fill, sums) through the 一表通
+    # forms and /api/v1/statistics — street officials ask and return, communities fill in
+    # and submit — never row by row in the admin's table API.
+    "report_template": grants(STREET_DATA, SYSTEM),
+    "report_field": grants(STREET_DATA, SYSTEM),
+    "report_request": grants(STREET_DATA, SYSTEM),
+    "department_token": grants(STREET_DATA, SYSTEM),
+    "report_answer": grants(COMMUNITY_DATA, SYSTEM),
+    "report_value": grants(COMMUNITY_DATA, SYSTEM),
 }
 
 # Managed with a login only: an API token never reads or changes these.

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.masking import PERSONAL_FIELDS, mask_row
-from app.scope import Scope
+from app.masking import MEMBERSHIP_FIELDS, PERSONAL_FIELDS, mask_membership, mask_row
+from app.scope import Level, Scope
+from tables.choices import StaffRole
+from tables.people import StaffMember
 from tables.places import Household, Resident
 
 # Tables holding personal columns, and the column naming the grid of each row (None: no grid).
@@ -20,13 +22,39 @@ PERSONAL_TABLES: dict[str, str | None] = {
     "organisation": "grid",
     "supervision_record": "grid",
     "open311_request": "grid",  # reporters of Open311 service requests
+    "volunteer": None,  # volunteers' phones
+    "party_member": "grid",  # who is a party member: see MEMBERSHIP_TABLES
 }
+# Tables whose rows say who is a party member. Shown to those who run party work — the
+# district, street officials and party branch secretaries — and masked for everyone else
+# (community admins and grid workers included), whatever their right to ID numbers.
+MEMBERSHIP_TABLES = frozenset({"party_member"})
+MEMBERSHIP_LEVELS = frozenset({Level.district, Level.street})
+
+
+async def may_see_membership(scope: Scope) -> bool:
+    """Whether `scope` sees who party members are (see MEMBERSHIP_TABLES)."""
+    if scope.level in MEMBERSHIP_LEVELS:
+        return True
+    if scope.level is not Level.community or scope.staff_id is None:
+        return False
+    role = (
+        await StaffMember.select(StaffMember.role)
+        .where(StaffMember._meta.primary_key == scope.staff_id)
+        .first()
+        .run()
+    )
+    return role is not None and role["role"] == StaffRole.party_branch_secretary
 
 
 async def protect_rows(
     table: str, rows: list[dict[str, Any]], scope: Scope
 ) -> list[dict[str, Any]]:
     """`rows` of `table` with personal columns masked where `scope` may not see them."""
+    if table in MEMBERSHIP_TABLES:
+        if not rows or await may_see_membership(scope):
+            return rows
+        return [mask_membership(row) for row in rows]
     if table not in PERSONAL_TABLES or scope.may_see_personal_data(None) or not rows:
         return rows
     grids = await _grid_of_each(table, rows)
@@ -72,7 +100,16 @@ def personal_query_fields(table: str, query: dict[str, list[str]], scope: Scope)
 
     Masking the output is not enough: a filter such as `?id_number=…` (or an ordering) on a
     masked column answers "is there such a person?" and leaks the number digit by digit.
+    Membership columns are filtered on by the district and street only (the check runs
+    before any query, so a party secretary searches by organisation, grid or kind).
     """
+    if table in MEMBERSHIP_TABLES:
+        if scope.level in MEMBERSHIP_LEVELS:
+            return []
+        used = {key.split("__")[0] for key in query if not key.startswith("__")}
+        for value in query.get("__order", []):
+            used.update(part.lstrip("-") for part in value.split(","))
+        return sorted(used & set(MEMBERSHIP_FIELDS))
     if table not in PERSONAL_TABLES or scope.may_see_personal_data(None):
         return []
     used = {key.split("__")[0] for key in query if not key.startswith("__")}

@@ -9,9 +9,12 @@ from typing import Any
 
 from app.api.router import api_router
 from app.excel.routes import excel_router
+from app.field.pages import field_pages_router
+from app.field.routes import field_router
 from app.open311.controllers import open311_router
 from app.pages.routes import pages_router
 from app.system.health import health
+from app.volunteers.pages import volunteer_router
 
 ROUTE_HANDLERS: list[Any] = [
     health,
@@ -19,4 +22,7 @@ ROUTE_HANDLERS: list[Any] = [
     api_router,
     pages_router,
     excel_router,
+    field_pages_router,
+    field_router,
+    volunteer_router,
 ]

@@ -55,6 +55,42 @@ class Settings:
     admin_count_estimate_above: int = field(
         default_factory=lambda: int(_env("ADMIN_COUNT_ESTIMATE_ABOVE", "1000000"))
     )
+    # 网格通 (/m/): worst position accuracy a check-in accepts (m); seconds between patrol
+    # points; how old an offline check-in may be when it arrives; whether a patrol inside the
+    # grid counts as the day's check-in; largest photo upload.
+    field_accuracy_max_m: float = field(
+        default_factory=lambda: float(_env("FIELD_ACCURACY_MAX_M", "100"))
+    )
+    patrol_interval_s: int = field(default_factory=lambda: int(_env("PATROL_INTERVAL_S", "30")))
+    offline_max_delay_h: float = field(
+        default_factory=lambda: float(_env("OFFLINE_MAX_DELAY_H", "72"))
+    )
+    patrol_counts_as_check_in: bool = field(
+        default_factory=lambda: _env("PATROL_COUNTS_AS_CHECK_IN", "1") in {"1", "true"}
+    )
+    photo_max_bytes: int = field(default_factory=lambda: int(_env("PHOTO_MAX_BYTES", "8000000")))
+    # Time limits (时限): the working day in TIMEZONE as HH:MM-HH:MM periods; the longest
+    # extension a community admin may approve (longer ones go to the street), in working
+    # days; how many extensions one work item may ask for.
+    working_periods: str = field(
+        default_factory=lambda: _env("WORKING_PERIODS", "08:30-12:00,14:00-17:30")
+    )
+    extension_community_max_days: float = field(
+        default_factory=lambda: float(_env("EXTENSION_COMMUNITY_MAX_DAYS", "2"))
+    )
+    extension_max_per_item: int = field(
+        default_factory=lambda: int(_env("EXTENSION_MAX_PER_ITEM", "2"))
+    )
+
+    # 志愿服务: points per confirmed hour; how many hours before the start a sign-up may
+    # still be cancelled; how long the organiser's check-in QR code is valid (seconds).
+    volunteer_points_per_hour: float = field(
+        default_factory=lambda: float(_env("VOLUNTEER_POINTS_PER_HOUR", "10"))
+    )
+    volunteer_cancel_cutoff_h: float = field(
+        default_factory=lambda: float(_env("VOLUNTEER_CANCEL_CUTOFF_H", "2"))
+    )
+    volunteer_qr_ttl_s: int = field(default_factory=lambda: int(_env("VOLUNTEER_QR_TTL_S", "300")))
 
     @property
     def timezone(self) -> ZoneInfo:

@@ -24,7 +24,9 @@ CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 3
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE_DIGITS = re.compile(r"0\d{9,11}")
-_PHONE_SEPARATORS = re.compile(r"[\s\-]+")
+_PHONE_SEPARATORS = re.compile(r"[\s\-().]+")
+# E.164: a country code and subscriber number, at most 15 digits in all (+15555550100).
+_INTERNATIONAL = re.compile(r"\+[1-9]\d{6,14}")
 
 
 def _text(value: Any, field: str) -> str:
@@ -113,12 +115,24 @@ def check_credit_code(value: Any, field: str = "credit_code") -> str:
 
 
 def check_phone(value: Any, field: str = "phone") -> str:
-    """A mainland mobile (13812345678) or landline (0551-12345678) number, normalised.
+    """A mainland mobile (13812345678) or landline (0551-12345678) number, or an international
+    one (+15555550100), normalised.
 
-    Spaces and dashes are dropped; a +86 prefix is accepted for mobiles. Landlines are written
-    area code, dash, local number; 010 and 02x are the only 3-digit area codes.
+    Spaces, dashes, dots and brackets are dropped; a +86 prefix is accepted for mobiles, and 00
+    is read as +. Landlines are written area code, dash, local number; 010 and 02x are the only
+    3-digit area codes. Other countries' numbers are kept in E.164 form.
     """
     number = _PHONE_SEPARATORS.sub("", _text(value, field))
+    if number.startswith("00"):
+        number = "+" + number[2:]
+    if number.startswith("+") and not number.startswith("+86"):
+        if _INTERNATIONAL.fullmatch(number):
+            return number
+        raise ValidationFailed(
+            "not an international phone number: expected + country code and number,"
+            " such as +15555550100",
+            field=field,
+        )
     if number.startswith("+86"):
         number = number[3:]
         if not _MOBILE.fullmatch(number):
@@ -131,8 +145,8 @@ def check_phone(value: Any, field: str = "phone") -> str:
         if 7 <= len(local) <= 8:
             return f"{area}-{local}"
     raise ValidationFailed(
-        "not a mainland phone number: expected a mobile such as 13812345678"
-        " or a landline such as 0551-12345678",
+        "not a phone number: expected a mobile such as 13812345678, a landline such as"
+        " 0551-12345678 or an international number such as +15555550100",
         field=field,
     )
 
@@ -142,6 +156,28 @@ def check_optional_phone(value: Any, field: str = "phone") -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         return ""
     return check_phone(value, field)
+
+
+def read_contact_phone(value: Any, field: str = "phone") -> tuple[str, bool]:
+    """A resident's contact number and whether it is one: (normalised phone, True), ("", True)
+    when none is given, or (the text as typed, False) when it does not read as a phone number.
+
+    For reports from the public: a contact detail that does not parse must not lose the
+    report; it is kept as typed and flagged so that staff know to check it before calling.
+    """
+    try:
+        return check_optional_phone(value, field), True
+    except ValidationFailed:
+        return _text(value, field), False
+
+
+def check_whole(value: Any, field: str, low: int, high: int) -> int:
+    """A whole number from `low` to `high` (a JSON integer, not a boolean)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationFailed(
+            f"须为{low}到{high}之间的整数 a whole number {low}–{high}", field=field
+        )
+    return value
 
 
 def check_choice(value: Any, choices: type[StrEnum], field: str) -> str:

@@ -11,6 +11,10 @@ one-off schedules. Run N workers and exactly one scheduler:
 Without REDIS_URL (embedded `make run`, tests): the in-memory broker runs tasks inside the
 app process, and `app.jobs.lifespan.jobs_lifespan` runs the scheduler loop there too.
 
+This module only builds them; the tasks register themselves when `app.jobs.tasks` is imported
+(the taskiq commands name it, the in-process lifespan imports it), so nothing here imports the
+tasks back.
+
 The stream is named after the database (grid:<database>:tasks), so deployments or test runs
 that share a Redis never take each other's tasks.
 """
@@ -253,6 +257,3 @@ def build_scheduler(for_broker: AsyncBroker) -> TaskiqScheduler:
 
 
 scheduler = build_scheduler(broker)
-
-# Register the tasks with the broker whichever way this module is imported.
-import app.jobs.tasks  # noqa: E402, F401

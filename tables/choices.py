@@ -118,6 +118,15 @@ class MeasuredMetric(StrEnum):
     check_in_rate = "check_in_rate"
     on_time_rate = "on_time_rate"
     supervision_response_rate = "supervision_response_rate"
+    # 1 with no red escalation (红牌督办) in the period, falling by a third per red, 0 from
+    # three reds on (the street's "three reds a month" line).
+    red_escalation_free = "red_escalation_free"
+    # 党建覆盖 (party building coverage), each a share between 0 and 1 of the target's grids,
+    # party members or in-service members (app/jobs/rollups.py).
+    party_branch_coverage = "party_branch_coverage"  # grids with a branch or group
+    party_grid_leader_rate = "party_grid_leader_rate"  # grids whose grid leader is a member
+    party_members_serving_rate = "party_members_serving_rate"  # members who served in the period
+    in_service_serving_rate = "in_service_serving_rate"  # 双报到 members who served there
 
 
 class TargetKind(StrEnum):
@@ -170,3 +179,95 @@ class AuditAction(StrEnum):
     insert = "INSERT"
     update = "UPDATE"
     delete = "DELETE"
+
+
+class DiaryMark(StrEnum):
+    """日记点评 marks a community admin gives a diary entry."""
+
+    excellent = "excellent"  # 优秀
+    good = "good"  # 合格
+    needs_follow_up = "needs_follow_up"  # 需跟进
+    needs_improvement = "needs_improvement"  # 需改进
+
+
+class WorkStage(StrEnum):
+    """Stages of the six-stage flow that have a time limit (时限): the status an item waits in."""
+
+    accept = "accept"  # 受理: reported → accepted
+    dispatch = "dispatch"  # 派遣: accepted → dispatched
+    handle = "handle"  # 处置: dispatched → handled
+    verify = "verify"  # 核查: handled → verified
+
+
+class WorkPriority(StrEnum):
+    urgent = "urgent"  # 紧急
+    normal = "normal"  # 一般
+    minor = "minor"  # 轻微
+
+
+class TimeLimitUnit(StrEnum):
+    hours = "hours"  # 工作小时
+    days = "days"  # 工作日
+
+
+class CalendarDayKind(StrEnum):
+    holiday = "holiday"  # 法定节假日: no working time
+    make_up_workday = "make_up_workday"  # 调休上班: a weekend day that is a working day
+
+
+class ExtensionStatus(StrEnum):
+    pending = "pending"  # 待审批
+    approved = "approved"  # 已批准
+    refused = "refused"  # 已驳回
+
+
+class EscalationLevel(StrEnum):
+    yellow = "yellow"  # 黄牌督办: late by the stage's limit
+    red = "red"  # 红牌督办: late by twice the limit
+
+
+class PartyOrganisationLevel(StrEnum):
+    """Levels of the party tree (党组织), top to bottom."""
+
+    street_working_committee = "street_working_committee"  # 街道党工委
+    community_committee = "community_committee"  # 社区党委
+    general_branch = "general_branch"  # 党总支
+    branch = "branch"  # 党支部
+    group = "group"  # 党小组
+
+
+class PartyMemberKind(StrEnum):
+    resident = "resident"  # 居民党员
+    in_service = "in_service"  # 在职党员（双报到）
+    mobile = "mobile"  # 流动党员
+
+
+class VolunteerTeamKind(StrEnum):
+    community = "community"  # 社区志愿服务队
+    unit = "unit"  # 驻区单位志愿服务队
+    party_service = "party_service"  # 党员志愿服务队
+
+
+class VolunteerActivityKind(StrEnum):
+    elderly_care = "elderly_care"  # 为老服务
+    environment = "environment"  # 环境整治
+    civilisation = "civilisation"  # 文明劝导
+    safety_patrol = "safety_patrol"  # 平安巡逻
+    publicity = "publicity"  # 政策宣传
+    other = "other"  # 其他
+
+
+class VolunteerActivityStatus(StrEnum):
+    published = "published"  # 已发布
+    cancelled = "cancelled"  # 已取消
+
+
+class SignupStatus(StrEnum):
+    signed_up = "signed_up"  # 已报名
+    waiting = "waiting"  # 候补
+    cancelled = "cancelled"  # 已取消
+
+
+class CheckInMethod(StrEnum):
+    position = "position"  # 定位签到
+    qr = "qr"  # 扫码签到

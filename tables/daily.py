@@ -28,6 +28,14 @@ class CheckIn(
     )
     note = Text(default="", help_text="备注 Note")
     photo = Varchar(255, default="", help_text="照片 Photo")
+    # From the phone (网格通): how sure the position is, and when the phone says it was.
+    accuracy = Float(null=True, default=None, help_text="定位精度（米） Accuracy radius in metres")
+    device_time = Timestamptz(null=True, default=None, help_text="设备时间 The phone's own time")
+    received_at = Timestamptz(null=True, default=None, help_text="接收时间 When the server got it")
+    synced_late = Boolean(
+        default=False,
+        help_text="离线补传 Queued offline, sent later (counted for the device's day)",
+    )
 
 
 class DiaryEntry(

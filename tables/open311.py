@@ -1,6 +1,6 @@
 """Service requests received over Open311 GeoReport v2 (12345-style hotlines, civic apps)."""
 
-from piccolo.columns import JSONB, Float, ForeignKey, Timestamptz, Varchar
+from piccolo.columns import JSONB, Boolean, Float, ForeignKey, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.constraints import Check
 from piccolo.table import Table
@@ -63,6 +63,10 @@ class ServiceRequest(
     account_id = Varchar(100, default="", help_text="账号 Account id in the reporting app")
     raised_by_name = Varchar(50, default="", help_text="反映人 Reporter (protected, never public)")
     raised_by_contact = Varchar(50, default="", help_text="联系方式 Contact (masked)")
+    contact_unverified = Boolean(
+        default=False,
+        help_text="联系方式待核实 Contact kept as typed: it does not read as a phone number",
+    )
     created_at = Timestamptz(index=True, help_text="时间 Received at")
 
     one_target = Check("(work_item IS NULL) <> (supervision_record IS NULL)")

@@ -8,7 +8,7 @@ from piccolo.constraints import Check
 from piccolo.table import Table
 
 from tables.areas import Community, ResponsibilityGrid, Street
-from tables.choices import AccessStatus, WorkCategory, WorkSource, WorkStatus
+from tables.choices import AccessStatus, WorkCategory, WorkPriority, WorkSource, WorkStatus
 from tables.people import StaffMember
 
 
@@ -138,6 +138,12 @@ class WorkItem(
     overdue = Boolean(default=False, index=True, help_text="已逾期 Marked overdue by escalation")
     created_at = Timestamptz(index=True)
     closed_at = Timestamptz(null=True, default=None, help_text="办结时间 Closed at")
+    priority = Varchar(
+        16,
+        choices=WorkPriority,
+        default=WorkPriority.normal,
+        help_text="等级 Urgency: picks the time-limit standard (紧急/一般/轻微)",
+    )
 
 
 class WorkItemEvent(Table, help_text="流转记录 Each status transition of a work item"):

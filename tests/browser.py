@@ -2,7 +2,8 @@
 
 The server runs in the tests' own event loop with its lifespan off, so it shares the test
 database pool: rows the factories write are what the browser sees. Chromium is Debian's package
-(installed by .ci/run); on a machine without it these tests fail saying how to install it.
+(`make test` installs it: make system-packages); without it these tests fail saying how to
+install it.
 Screenshots go to test-artifacts/ (gitignored).
 """
 
@@ -70,8 +71,8 @@ async def browser() -> AsyncIterator[Browser]:
     if not CHROMIUM_INSTALLED:
         pytest.fail(
             f"Chromium not found at {CHROMIUM}: the browser tests need Debian's chromium and "
-            "fonts-noto-cjk (apt-get install -y chromium fonts-noto-cjk chromium-l10n, as .ci/run "
-            "does)"
+            "fonts-noto-cjk: run `make system-packages` (apt-get install -y chromium "
+            "chromium-l10n fonts-noto-cjk redis-server), as `make test` does"
         )
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(

@@ -16,6 +16,7 @@ from app.validation import (
     check_optional_phone,
     check_phone,
     check_text,
+    read_contact_phone,
 )
 
 # Computed here from the tables printed in the standards, independently of app.validation.
@@ -166,6 +167,10 @@ def test_credit_code_refused(value: str, reason: str) -> None:
         ("055112345678", "0551-12345678"),
         ("010-12345678", "010-12345678"),
         ("02112345678", "021-12345678"),
+        ("+1 555 555 0100", "+15555550100"),
+        ("+1 (555) 555-0100", "+15555550100"),
+        ("0044 20 7946 0958", "+442079460958"),
+        ("+852 2123 4567", "+85221234567"),
     ],
 )
 def test_phone_accepted_and_normalised(value: str, expected: str) -> None:
@@ -182,6 +187,9 @@ def test_phone_accepted_and_normalised(value: str, expected: str) -> None:
         "010-123456789",  # 9-digit local number
         "5512345678",  # landline without leading 0
         "+86 0551-12345678",
+        "+0 123 4567",  # no country code starts with 0
+        "+1 555",  # too short for any country
+        "+1234567890123456",  # 16 digits: longer than E.164 allows
         "phone",
         "",
     ],
@@ -190,6 +198,14 @@ def test_phone_refused(value: str) -> None:
     with pytest.raises(ValidationFailed) as exc:
         check_phone(value, field="contact_phone")
     assert exc.value.field == "contact_phone"
+
+
+def test_a_contact_that_is_no_phone_number_is_kept_as_typed_and_flagged() -> None:
+    assert read_contact_phone("138 1234 5678") == ("13812345678", True)
+    assert read_contact_phone("+1 555 555 0100") == ("+15555550100", True)
+    assert read_contact_phone("") == ("", True)
+    assert read_contact_phone(" 5555550100 ") == ("5555550100", False)
+    assert read_contact_phone("call the caretaker") == ("call the caretaker", False)
 
 
 def test_optional_phone_allows_none_and_blank() -> None:

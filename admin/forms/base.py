@@ -22,7 +22,6 @@ from pydantic import BaseModel
 from starlette.requests import Request
 
 from admin.labels import any_column_title, choice_labels
-from admin.scope_guard import actor_of
 from app.errors import (
     AccessRefused,
     Conflict,
@@ -33,6 +32,7 @@ from app.errors import (
     ValidationFailed,
 )
 from app.scope import Level, Scope, scope_for_user, scoped_transaction
+from app.sessions import actor_of
 
 Choices = list[tuple[Any, str]]
 ChoiceSource = Callable[[Scope], Awaitable[Choices]]

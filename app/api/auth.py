@@ -24,10 +24,10 @@ from litestar import Request
 from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
 from litestar.params import Parameter
 
-from admin.scope_guard import actor_of
 from app.api.tokens import TokenRejected, scope_for_token
 from app.errors import Forbidden
 from app.scope import Scope, scope_for_user
+from app.sessions import actor_of
 from app.settings import settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -104,6 +104,21 @@ def check_rate(window: SlidingWindow, key: str, what: str) -> None:
         )
 
 
+def check_csrf(request: Request[Any, Any, Any], csrf_token: str | None) -> None:
+    """A write with the session cookie must echo the `csrftoken` cookie in X-CSRFToken (as the
+    admin's own pages do): another site's form can send the cookie, not read it. The API's
+    session callers and the phone app (app/field) share this rule."""
+    if request.method in SAFE_METHODS:
+        return
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    if not cookie or not hmac.compare_digest(cookie, csrf_token or ""):
+        raise Forbidden(
+            f"a write with the session cookie needs the {CSRF_HEADER} header"
+            f" equal to the {CSRF_COOKIE} cookie",
+            field=CSRF_HEADER,
+        )
+
+
 def _unauthorized(detail: str) -> NotAuthorizedException:
     return NotAuthorizedException(detail=detail, headers={"WWW-Authenticate": "Bearer"})
 
@@ -144,14 +159,7 @@ async def provide_caller(
         if user_id is None:
             raise _unauthorized("send `Authorization: Bearer <API token>` or log in to the admin")
         caller = Caller(scope=await scope_for_user(user_id), via="session", key=f"user:{user_id}")
-        if request.method not in SAFE_METHODS:
-            cookie = request.cookies.get(CSRF_COOKIE, "")
-            if not cookie or not hmac.compare_digest(cookie, csrf_token or ""):
-                raise Forbidden(
-                    f"a write with the session cookie needs the {CSRF_HEADER} header"
-                    f" equal to the {CSRF_COOKIE} cookie",
-                    field=CSRF_HEADER,
-                )
+        check_csrf(request, csrf_token)
     check_rate(RATE_LIMITS.per_caller, caller.key, "token or login")
     if request.method not in SAFE_METHODS and caller.scope.read_only:
         raise Forbidden("this API token is read-only", field="Authorization")

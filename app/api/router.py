@@ -9,7 +9,10 @@ from app.api import areas, assessment, daily, people, places, supervision, syste
 from app.api.auth import provide_caller
 from app.api.problems import EXCEPTION_HANDLERS
 from app.api.resources import Resource
+from app.party.api import RESOURCES as PARTY_RESOURCES
 from app.settings import settings
+from app.statistics.api import HANDLERS as STATISTICS_HANDLERS
+from app.volunteers.api import RESOURCES as VOLUNTEER_RESOURCES
 
 RESOURCES: list[Resource] = [
     *areas.RESOURCES,
@@ -20,11 +23,16 @@ RESOURCES: list[Resource] = [
     *assessment.RESOURCES,
     *supervision.RESOURCES,
     *system.RESOURCES,
+    *PARTY_RESOURCES,
+    *VOLUNTEER_RESOURCES,
 ]
 
 api_router = Router(
     path="/api/v1",
-    route_handlers=[handler for resource in RESOURCES for handler in resource.handlers()],
+    route_handlers=[
+        *(handler for resource in RESOURCES for handler in resource.handlers()),
+        *STATISTICS_HANDLERS,
+    ],
     dependencies={"caller": Provide(provide_caller)},
     exception_handlers=EXCEPTION_HANDLERS,
     # JSON only (files come through the admin and the Excel pages): 413 beyond this.

@@ -21,8 +21,14 @@ from app.api.resources import Action, Resource, Row, RowId, action_options, plai
 from app.crud import get_row
 from app.scope import scoped_transaction
 from app.work import schemas, services
-from tables.choices import AccessStatus, WorkCategory, WorkSource, WorkStatus
+from app.worktime.extensions import decide_extension, request_extension
+from app.worktime.schemas import ExtensionAsk, ExtensionDecision
+from app.worktime.schemas import ExtensionRequest as ExtensionRequestOut
+from app.worktime.schemas import WorkItemStage as WorkItemStageOut
+from app.worktime.stages import stages_of, with_time_left
+from tables.choices import AccessStatus, ExtensionStatus, WorkCategory, WorkSource, WorkStatus
 from tables.work import AccessListEntry, AccessRefusal, Department, WorkItem
+from tables.worktime import ExtensionRequest as ExtensionRequestTable
 
 
 class AccessListEntryOut(schemas.AccessListEntry, kw_only=True):
@@ -104,6 +110,8 @@ WORK_ITEMS = Resource(
     ),
     create=(schemas.WorkItemCreate, services.push_work_item),
     update=(schemas.WorkItemUpdate, services.update_work_item),
+    # 时限: the open stage, its deadline and the working minutes left or late by.
+    enrich=with_time_left,
     description=(
         "工作事项 Work pushed into a community. Creating one is a push: it is refused with 403"
         " (and recorded as an access refusal) unless it names an access-list entry of the"
@@ -179,4 +187,74 @@ WORK_ITEMS.extra = [
     events,
 ]
 
-RESOURCES = [DEPARTMENTS, ACCESS_ENTRIES, ACCESS_REFUSALS, WORK_ITEMS]
+# ---------------------------------------------------------------- time limits (时限)
+
+
+async def _ask_extension(id: int, data: ExtensionAsk, caller: Caller) -> Row:
+    """The assignee asks for more working time on the current stage (延期申请)."""
+    await request_extension(id, data.amount, data.unit, data.reason, caller.actor_id)
+    return await get_row(WorkItem, id)
+
+
+@get(
+    "/work-items/{id:int}/stages",
+    **action_options(
+        WORK_ITEMS, "Stages of a work item with their deadlines", "stages", method="GET"
+    ),
+)
+async def stages(caller: Caller, id: RowId) -> list[WorkItemStageOut]:
+    """Every stage the item entered: deadline (working time), extensions, late or on time."""
+    async with scoped_transaction(caller.scope):
+        await get_row(WorkItem, id, field="id")
+        rows = (await stages_of([id]))[id]
+    return [msgspec.convert(row, WorkItemStageOut, strict=False) for row in rows]
+
+
+WORK_ITEMS.extra += [
+    WORK_ITEMS.action(
+        "extensions",
+        "Ask for an extension of the current stage",
+        _ask_extension,
+        body=ExtensionAsk,
+        operation="ask_extension",
+    ),
+    stages,
+]
+
+
+def _decide_extension(approve: bool) -> Action:
+    async def decide(id: int, data: ExtensionDecision | None, caller: Caller) -> Row:
+        note = data.note if data is not None else ""
+        return await decide_extension(id, approve, caller.actor_id, note)
+
+    return decide
+
+
+EXTENSION_REQUESTS = Resource(
+    path="extension-requests",
+    table=ExtensionRequestTable,
+    output=ExtensionRequestOut,
+    noun="extension request",
+    sort=("created_at", "id"),
+    default_sort="-created_at",
+    filters=[
+        by_code("community", "community"),
+        equals("status", ExtensionStatus, "pending, approved or refused"),
+        equals("work_item", int, "work item id"),
+    ],
+    description=(
+        "延期申请 Extension requests: the assignee asks (POST /work-items/{id}/extensions);"
+        " up to EXTENSION_COMMUNITY_MAX_DAYS working days the community admin decides, longer"
+        " ones the street official. An approval moves the stage's deadline."
+    ),
+)
+EXTENSION_REQUESTS.extra = [
+    EXTENSION_REQUESTS.action(
+        "approve", "Approve an extension request", _decide_extension(True), body=ExtensionDecision
+    ),
+    EXTENSION_REQUESTS.action(
+        "refuse", "Refuse an extension request", _decide_extension(False), body=ExtensionDecision
+    ),
+]
+
+RESOURCES = [DEPARTMENTS, ACCESS_ENTRIES, ACCESS_REFUSALS, WORK_ITEMS, EXTENSION_REQUESTS]

@@ -16,7 +16,6 @@ from app.areas.hierarchy import (
     TABLES,
     Row,
     clean_area,
-    describe,
     lock_parent,
     max_grid_sequence,
     references,
@@ -49,8 +48,9 @@ from app.crud import (
     update_with,
 )
 from app.db import write_transaction
-from app.errors import Conflict, ValidationFailed
+from app.errors import ValidationFailed, still_used
 from app.geo import bbox, check_point, contains_point, parse_polygon
+from app.record_names import column_pointing_at
 from app.validation import check_choice, check_text
 from tables.areas import Community, District, ResponsibilityGrid, Street
 from tables.choices import GridKind
@@ -204,13 +204,11 @@ async def delete_area(level: str, area_id: int, actor_id: int | None = None) -> 
     """Delete a district, street, community or grid that nothing refers to any more."""
     table = TABLES[level]
     async with write_transaction(actor_id):
-        row = await get_row_for_update(table, area_id)
+        await get_row_for_update(table, area_id)
         if used_by := await references(table, area_id):
-            raise Conflict(
-                f"{level} {row['code']} is still used by {describe(used_by)}: "
-                "move or remove those first",
-                field="id",
-            )
+            dependent, count = sorted(used_by.items())[0]
+            column = column_pointing_at(dependent, table._meta.tablename)
+            raise still_used(dependent, column, count)
         await delete_row(table, area_id)
 
 

@@ -20,6 +20,10 @@ class CheckIn(msgspec.Struct, kw_only=True):
     counted: bool
     note: str
     photo: str
+    accuracy: float | None = None
+    device_time: dt.datetime | None = None
+    received_at: dt.datetime | None = None
+    synced_late: bool = False
 
 
 class CheckInCreate(msgspec.Struct, kw_only=True):
@@ -30,6 +34,11 @@ class CheckInCreate(msgspec.Struct, kw_only=True):
     at: dt.datetime | None = None
     note: str = ""
     photo: str = ""
+    # From the phone app (app/field): position accuracy in metres, the phone's own time, and
+    # whether it was queued offline and sent later.
+    accuracy: float | None = None
+    device_time: dt.datetime | None = None
+    synced_late: bool = False
 
 
 class CheckInUpdate(msgspec.Struct, kw_only=True):

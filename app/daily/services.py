@@ -108,6 +108,10 @@ async def clean_check_in(values: dict[str, Any], current: dict[str, Any] | None)
         "counted": inside,
         "note": values.get("note") or "",
         "photo": values.get("photo") or "",
+        "accuracy": values.get("accuracy"),
+        "device_time": values.get("device_time"),
+        "received_at": utc_now(),
+        "synced_late": bool(values.get("synced_late")),
     }
 
 
@@ -116,12 +120,13 @@ async def clean_check_in(values: dict[str, Any], current: dict[str, Any] | None)
 # partial unique index check_in_counted_once refuses the second (DO NOTHING: no row back).
 _INSERT_CHECK_IN = """
 INSERT INTO check_in (staff, grid, community, at, local_date, latitude, longitude,
-                      inside_grid, counted, note, photo)
+                      inside_grid, counted, note, photo,
+                      accuracy, device_time, received_at, synced_late)
 VALUES ({}, {}, {}, {}, {}, {}, {}, {},
         {}::boolean AND NOT EXISTS (
             SELECT 1 FROM check_in c
             WHERE c.staff = {} AND c.grid = {} AND c.local_date = {} AND c.counted),
-        {}, {})
+        {}, {}, {}, {}, {}, {})
 ON CONFLICT DO NOTHING
 RETURNING *
 """
@@ -137,6 +142,7 @@ async def check_in(data: CheckInCreate, actor_id: int | None = None) -> dict[str
             *(v["latitude"], v["longitude"], v["inside_grid"], v["counted"]),
             *(v["staff"], v["grid"], v["local_date"]),
             *(v["note"], v["photo"]),
+            *(v["accuracy"], v["device_time"], v["received_at"], v["synced_late"]),
         ).run()
         if rows:
             return dict(rows[0])

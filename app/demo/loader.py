@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
 from piccolo.apps.user.tables import BaseUser
 
 from app.demo import catalogue
+from app.demo.field import load_field
+from app.demo.hotline import load_hotline
 from app.demo.layout import (
     DISTRICT_CODE,
     DISTRICT_NAME,
@@ -24,6 +25,11 @@ from app.demo.layout import (
     plan_district,
     point_inside,
 )
+from app.demo.names import mobile, person_name
+from app.demo.party import load_party_and_volunteers
+from app.demo.rows import copy, insert
+from app.demo.statistics import load_statistics
+from app.demo.worktime import load_time_limits
 from app.geo import rectangle
 from app.settings import settings
 from app.validation import (
@@ -32,28 +38,11 @@ from app.validation import (
     ID_NUMBER_CHECK_CHARS,
     ID_NUMBER_WEIGHTS,
 )
+from app.work.access import access_refusal_reason
 
 DAYS_OF_CHECK_INS = 30
 BUILDINGS_PER_GRID = 8
 RESIDENT_SHARE = 0.2  # one registered resident for about a fifth of the households
-
-
-async def copy(conn: asyncpg.Connection, table: str, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        columns = list(rows[0])
-        await conn.copy_records_to_table(
-            table, records=[tuple(r[c] for c in columns) for r in rows], columns=columns
-        )
-
-
-async def insert(conn: asyncpg.Connection, table: str, row: dict[str, Any]) -> int:
-    columns = ", ".join(f'"{c}"' for c in row)
-    marks = ", ".join(f"${i}" for i in range(1, len(row) + 1))
-    return int(
-        await conn.fetchval(
-            f'INSERT INTO "{table}" ({columns}) VALUES ({marks}) RETURNING id', *row.values()
-        )
-    )
 
 
 def id_number(rng: random.Random) -> str:
@@ -69,16 +58,6 @@ def credit_code(rng: random.Random) -> str:
         CREDIT_CODE_ALPHABET.index(c) * w for c, w in zip(body, CREDIT_CODE_WEIGHTS, strict=True)
     )
     return body + CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
-
-
-def person_name(rng: random.Random) -> str:
-    return rng.choice(catalogue.SURNAMES) + "".join(
-        rng.choice(catalogue.GIVEN) for _ in range(rng.randint(1, 2))
-    )
-
-
-def mobile(rng: random.Random) -> str:
-    return f"1{rng.choice('3578')}{rng.randint(0, 999_999_999):09d}"
 
 
 class DemoLoader:
@@ -105,8 +84,13 @@ class DemoLoader:
         await self.access_list()
         await self.daily_work()
         await self.work_items()
+        await load_time_limits(self)
         await self.assessments()
         await self.supervision()
+        await load_party_and_volunteers(self)
+        await load_field(self)
+        await load_hotline(self)
+        await load_statistics(self)
         return self.logins
 
     async def areas(self) -> None:
@@ -406,6 +390,7 @@ class DemoLoader:
         self.approved: dict[str, list[tuple[int, str, int]]] = {}
         for street in self.streets:
             official_user = self.staff_user[self.street_official[street.code]]
+            revoked: dict[str, Any] = {}
             for name, dep, category, basis, status in catalogue.ACCESS_ITEMS:
                 decided = status != "proposed"
                 entry = await insert(
@@ -431,6 +416,8 @@ class DemoLoader:
                     self.approved.setdefault(street.code, []).append(
                         (entry, name, self.departments[dep])
                     )
+                if status == "revoked":
+                    revoked = {"id": entry, "name": name, "department": self.departments[dep]}
             await copy(
                 self.conn,
                 "access_refusal",
@@ -443,7 +430,21 @@ class DemoLoader:
                         "pushed_title": "临时机构台账报送",
                         "reason": "not on the street's access list",
                         "refused_at": self.at(self.today - dt.timedelta(days=20), 11),
-                    }
+                    },
+                    # A department still pushing an item the street has revoked (减负).
+                    {
+                        "street": self.ids[street.code],
+                        "community": self.ids[street.communities[-1].code],
+                        "department": revoked["department"],
+                        "access_entry": revoked["id"],
+                        "pushed_title": f"{revoked['name']}（季度）",
+                        "reason": access_refusal_reason(
+                            {**revoked, "street": self.ids[street.code], "status": "revoked"},
+                            self.ids[street.code],
+                            self.today - dt.timedelta(days=6),
+                        ),
+                        "refused_at": self.at(self.today - dt.timedelta(days=6), 15),
+                    },
                 ],
             )
 

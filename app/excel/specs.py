@@ -26,8 +26,18 @@ from app.people import services as people
 from app.people.schemas import StaffAccountCreate
 from app.places import services as places
 from app.places.schemas import BuildingCreate, HouseholdCreate, ResidentCreate
+from app.worktime import standards as worktime
+from app.worktime.schemas import WorkCalendarDayCreate
 from tables.areas import Community, ResponsibilityGrid, Street
-from tables.choices import AssignmentKind, BuildingKind, CareTag, GridKind, StaffRole
+from tables.choices import (
+    AssignmentKind,
+    BuildingKind,
+    CalendarDayKind,
+    CareTag,
+    GridKind,
+    PartyMemberKind,
+    StaffRole,
+)
 from tables.places import Building, Household, Resident
 
 Row = dict[str, Any]
@@ -98,7 +108,31 @@ async def _households() -> dict[Any, int]:
     return {(row["code"], row["room"]): row["id"] for row in rows}
 
 
+async def _residents_by_id_number() -> dict[Any, int]:
+    rows = await Resident.raw(
+        "SELECT id, id_number FROM resident WHERE id_number IS NOT NULL"
+    ).run()
+    return {row["id_number"]: row["id"] for row in rows}
+
+
+async def _staff_by_username() -> dict[Any, int]:
+    rows = await Resident.raw(
+        'SELECT s.id, u.username FROM staff_member s JOIN piccolo_user u ON u.id = s."user"'
+    ).run()
+    return {row["username"]: row["id"] for row in rows}
+
+
+async def _logins_of_staff() -> dict[Any, int]:
+    rows = await Resident.raw(
+        'SELECT u.id, u.username FROM staff_member s JOIN piccolo_user u ON u.id = s."user"'
+    ).run()
+    return {row["username"]: row["id"] for row in rows}
+
+
 LOOKUPS: dict[str, Callable[[], Awaitable[dict[Any, int]]]] = {
+    "resident": _residents_by_id_number,
+    "staff": _staff_by_username,
+    "login": _logins_of_staff,
     "street": lambda: _codes(Street),
     "community": lambda: _codes(Community),
     "grid": lambda: _codes(ResponsibilityGrid),
@@ -106,6 +140,9 @@ LOOKUPS: dict[str, Callable[[], Awaitable[dict[Any, int]]]] = {
     "household": _households,
 }
 REF_NAMES = {
+    "resident": "居民身份证号",
+    "staff": "工作人员用户名",
+    "login": "登录用户名",
     "street": "街道",
     "community": "社区",
     "grid": "网格",
@@ -346,8 +383,103 @@ STAFF = ImportSpec(
     save=_save_staff,
 )
 
+
+async def _save_calendar_day(values: Row, actor_id: int | None) -> Row:
+    return await worktime.create_work_calendar_day(_struct(WorkCalendarDayCreate, values), actor_id)
+
+
+# The year's statutory holidays and make-up working days (调休), loaded by a superuser from
+# the State Council's notice; working-time deadlines skip the holidays and count the make-up
+# days (app/worktime/calendar.py).
+CALENDAR_DAYS = ImportSpec(
+    kind="calendar_days",
+    title="节假日与调休 Holidays and make-up working days",
+    columns=[
+        Column("日期", "day", required=True, example="2026-10-01", note="年-月-日"),
+        Column(
+            "类型",
+            "kind",
+            "choice",
+            True,
+            "法定节假日",
+            "法定节假日，或调休上班（仅周六、周日）",
+            choices=CalendarDayKind,
+        ),
+        Column("名称", "name", example="国庆节"),
+    ],
+    save=_save_calendar_day,
+)
+
+
+async def _save_party_member(values: Row, actor_id: int | None) -> Row:
+    from app.party import services as party
+    from app.party.schemas import PartyMemberCreate
+
+    return await party.create_member(_struct(PartyMemberCreate, values), actor_id)
+
+
+# 党员: a resident (by ID number) or a staff member (by username); in-service members (双报到)
+# name their unit and the day they reported. Membership is personal data: importing needs
+# the same scope as registering one by one.
+PARTY_MEMBERS = ImportSpec(
+    kind="party_members",
+    title="党员 Party members",
+    columns=[
+        Column("居民身份证号", "resident", "ref", example="", note="居民党员填写", ref="resident"),
+        Column(
+            "工作人员用户名", "staff", "ref", example="wg001", note="工作人员党员填写", ref="staff"
+        ),
+        Column("党员类别", "kind", "choice", True, "在职党员（双报到）", choices=PartyMemberKind),
+        Column("服务网格编码", "grid", "ref", example="340705001001001", ref="grid"),
+        Column("报到单位", "reporting_unit", example="区人民医院", note="在职党员必填"),
+        Column("报到日期", "reported_on", example="2026-03-01", note="年-月-日，在职党员必填"),
+        Column("入党日期", "joined_on", example="2001-07-01", note="年-月-日"),
+    ],
+    save=_save_party_member,
+)
+
+
+async def _save_volunteer(values: Row, actor_id: int | None) -> Row:
+    from app.volunteers import services as volunteers
+    from app.volunteers.schemas import VolunteerCreate
+
+    return await volunteers.create_volunteer(_struct(VolunteerCreate, values), actor_id)
+
+
+VOLUNTEERS = ImportSpec(
+    kind="volunteers",
+    title="志愿者 Volunteers",
+    columns=[
+        Column("姓名", "name", example="王芳", note="关联居民时可不填"),
+        Column(
+            "居民身份证号",
+            "resident",
+            "ref",
+            example="",
+            note="居民或登录用户名二选一",
+            ref="resident",
+        ),
+        Column("登录用户名", "user", "ref", example="zy01", ref="login"),
+        Column("社区编码", "community", "ref", example="340705001001", ref="community"),
+        Column("电话", "phone"),
+        Column("技能", "skills", "choices", example="理发,义诊", note="可多个，以逗号分隔"),
+        Column("可服务时间", "availability", example="周末上午"),
+    ],
+    save=_save_volunteer,
+)
+
 SPECS: dict[str, ImportSpec] = {
-    spec.kind: spec for spec in (GRIDS, BUILDINGS, HOUSEHOLDS, RESIDENTS, STAFF)
+    spec.kind: spec
+    for spec in (
+        GRIDS,
+        BUILDINGS,
+        HOUSEHOLDS,
+        RESIDENTS,
+        STAFF,
+        CALENDAR_DAYS,
+        PARTY_MEMBERS,
+        VOLUNTEERS,
+    )
 }
 
 

@@ -1,6 +1,12 @@
 """Overdue escalation (逾期督办): mark late work and supervision once, tell the people who
 must act, and remind diary authors of follow-ups that fall due.
 
+Late stages climb a ladder (督办): a stage late by its limit (working time, its yellow_at) is
+a yellow step, told to the assignee and the community admins; late by twice its limit
+(red_at) a red step, told to the street's officials. Each step is a row of escalation_step,
+unique per stage and level, inserted by the same statement that writes its notices, so a
+step and its notices happen once however many runs or workers overlap.
+
 Marking and notifying are one statement each: the UPDATE … WHERE NOT overdue RETURNING
 feeds the notice insert, so a crash leaves neither, and a second run finds nothing new.
 """
@@ -94,6 +100,63 @@ WHERE d.follow_up_due <= $2::date
 """
 
 
+# $1 now. Open stages whose yellow or red time has come and that lack that step: two index
+# ranges over the partial indexes of open stages, anti-joined on the step's unique key.
+_STEP_STAGES = """
+stepped AS (
+    INSERT INTO escalation_step (stage, work_item, community, level, at)
+    SELECT st.id, st.work_item, st.community, x.level, $1::timestamptz
+    FROM (
+        SELECT id, 'yellow' AS level FROM work_item_stage
+        WHERE finished_at IS NULL AND yellow_at IS NOT NULL AND yellow_at <= $1::timestamptz
+        UNION ALL
+        SELECT id, 'red' FROM work_item_stage
+        WHERE finished_at IS NULL AND red_at IS NOT NULL AND red_at <= $1::timestamptz
+    ) x
+    JOIN work_item_stage st ON st.id = x.id
+    JOIN work_item w ON w.id = st.work_item AND w.status NOT IN ('closed', 'rejected')
+    WHERE NOT EXISTS (
+        SELECT 1 FROM escalation_step e WHERE e.stage = x.id AND e.level = x.level)
+    ORDER BY st.id, x.level
+    ON CONFLICT (stage, level) DO NOTHING
+    RETURNING stage, work_item, community, level
+)"""
+
+# $2 local today, $3 event, $4 time zone
+_STEP_RECIPIENTS = """
+SELECT DISTINCT ON (x.staff, x.slot)
+       x.staff, $2::date AS date, x.slot,
+       format('%s：「%s」%s环节已超时（期限 %s）。%s escalation: %s is late in its %s stage',
+              CASE m.level WHEN 'red' THEN '红牌督办' ELSE '黄牌督办' END, w.title,
+              CASE st.stage WHEN 'accept' THEN '受理' WHEN 'dispatch' THEN '派遣'
+                            WHEN 'handle' THEN '处置' ELSE '核查' END,
+              to_char(st.due_at AT TIME ZONE $4::text, 'YYYY-MM-DD HH24:MI'),
+              initcap(m.level), w.title, st.stage) AS message,
+       $3::text AS event,
+       jsonb_build_object('kind', 'work_item_stage', 'id', w.id, 'title', w.title,
+                          'stage', st.stage, 'level', m.level, 'due_at', st.due_at,
+                          'role', x.role) AS subject
+FROM stepped m
+JOIN work_item_stage st ON st.id = m.stage
+JOIN work_item w ON w.id = m.work_item
+JOIN community c ON c.id = m.community
+JOIN LATERAL (
+    SELECT s.id AS staff, 'escalation:yellow:' || m.stage AS slot, 'assignee' AS role
+    FROM staff_member s WHERE m.level = 'yellow' AND s.id = w.assignee AND s.active
+    UNION ALL
+    SELECT s.id, 'escalation:yellow:' || m.stage, 'community_admin'
+    FROM staff_member s
+    WHERE m.level = 'yellow' AND s.community = m.community AND s.role = 'community_admin'
+      AND s.active
+    UNION ALL
+    SELECT s.id, 'escalation:red:' || m.stage, 'street_official'
+    FROM staff_member s
+    WHERE m.level = 'red' AND s.street = c.street AND s.role = 'street_official' AND s.active
+) x ON true
+ORDER BY x.staff, x.slot, x.role
+"""
+
+
 async def escalate_overdue(now: dt.datetime | None = None) -> EscalationSummary:
     """Mark overdue work items and supervision records once and notify; remind follow-ups.
 
@@ -132,8 +195,19 @@ async def escalate_overdue(now: dt.datetime | None = None) -> EscalationSummary:
         FOLLOW_UP_LOOKBACK_DAYS,
         now=moment,
     )
-    parts = (work, supervision, follow_ups)
+    stages = await create_notices(
+        _STEP_RECIPIENTS,
+        today,
+        EVENT_WORK_OVERDUE,
+        zone,
+        now=moment,
+        before=_STEP_STAGES,
+        count="stepped",
+        lock="escalation:work_stage",
+    )
+    parts = (work, supervision, follow_ups, stages)
     return EscalationSummary(
+        stage_steps=stages.counted,
         work_items=work.counted,
         supervision_records=supervision.counted,
         diary_follow_ups=len(follow_ups.reminders),

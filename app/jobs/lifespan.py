@@ -46,6 +46,7 @@ async def run_scheduler_in_process(
 async def jobs_lifespan(app: Any) -> AsyncIterator[None]:
     """Litestar lifespan (after the database pool): start the broker; without REDIS_URL
     also run the scheduler in this process. Stops both on shutdown."""
+    import app.jobs.tasks  # noqa: F401  (importing the tasks registers them with the broker)
     from app.worker import broker, scheduler
 
     await broker.startup()

@@ -14,8 +14,15 @@ What each number means (all in TIMEZONE):
   grid assignment is not on leave and had already joined (created, or first checked in).
   A grid counts (staff, day) pairs of its own staff checking in to it; a staff member,
   community or street counts (staff, day) pairs checked in anywhere inside it.
-- on_time_rate: work items due in the period (and already due) that were closed by their
-  due time, over those due; rejected items are not counted.
+- on_time_rate: stages (受理, 派遣, 处置, 核查) whose working-time deadline fell in the
+  period (and has passed) that were finished by it, over those due; a staff member is
+  measured on the handle stages of their items. A work item with no stage deadline counts
+  once, closed by its own due_at or not. Rejected items are not counted.
+- red_escalation_free (an indicator, not a column): 1 without red escalations (红牌督办) in
+  the period, a third less for each, 0 from three on.
+- party_branch_coverage, party_grid_leader_rate, party_members_serving_rate,
+  in_service_serving_rate (indicators, not columns): 党建覆盖 of the grid, community or
+  street, as app/party/coverage.py defines them (members served up to as_of).
 - supervision_response_rate: records raised in the period answered by their due time (or
   answered at all when there is none), over those raised; avg_response_hours over answered.
   Grid, community and street only (records are not addressed to one staff member).
@@ -45,6 +52,7 @@ from app.db import write_transaction
 from app.errors import ValidationFailed
 from app.jobs.common import fetch, utc_now
 from app.jobs.schemas import RollupRun, RollupSummary, SubsidyGradeCreate, SubsidyGradeUpdate
+from app.party.coverage import PARTY_CTES, PARTY_RATE_COLUMNS
 from app.settings import settings
 from app.validation import check_choice, check_text
 from tables.areas import Street
@@ -57,7 +65,7 @@ MIN_RANK_SAMPLE = 5
 
 # $1 period kind, $2 first day, $3 last day, $4 time zone, $5 minimum sample for a rank,
 # $6 as of (nothing later is counted as due), $7 computed_at for changed rows
-_ROLLUP = """
+_ROLLUP = f"""
 WITH
 bounds AS (
     SELECT ($2::date)::timestamp AT TIME ZONE $4::text AS p_from,
@@ -140,18 +148,55 @@ check_in_rates AS (
     FROM check_in_due d LEFT JOIN check_in_done x ON x.kind = d.kind AND x.id = d.id
 ),
 due_work AS (
+    -- stages whose deadline (working time, app/worktime) fell in the period and has passed,
+    -- on time when finished by it; an item with no stage deadline at all (pushed before
+    -- time-limit standards, or none applies) counts once by its own due_at as before.
+    -- A staff member answers for the handle stage only (accept, dispatch and verify are the
+    -- community's); grids, communities and streets for every stage.
     SELECT w.assignee, w.grid, w.community, c.street,
-           (w.status = 'closed' AND w.closed_at <= w.due_at) IS TRUE AS on_time
+           (st.finished_at IS NOT NULL AND st.finished_at <= st.due_at) AS on_time,
+           st.stage = 'handle' AS staff_stage
+    FROM work_item_stage st
+    JOIN work_item w ON w.id = st.work_item
+    JOIN community c ON c.id = w.community
+    CROSS JOIN bounds b
+    WHERE w.status <> 'rejected'
+      AND st.due_at >= b.p_from AND st.due_at < b.p_to AND st.due_at <= $6::timestamptz
+    UNION ALL
+    SELECT w.assignee, w.grid, w.community, c.street,
+           (w.status = 'closed' AND w.closed_at <= w.due_at) IS TRUE AS on_time,
+           true AS staff_stage
     FROM work_item w
     JOIN community c ON c.id = w.community
     CROSS JOIN bounds b
     WHERE w.status <> 'rejected'
       AND w.due_at >= b.p_from AND w.due_at < b.p_to AND w.due_at <= $6::timestamptz
+      AND NOT EXISTS (SELECT 1 FROM work_item_stage st
+                      WHERE st.work_item = w.id AND st.due_at IS NOT NULL)
+),
+red_steps AS (
+    -- red escalations (红牌督办) of the period, for the red_escalation_free indicator
+    SELECT w.assignee, w.grid, w.community, c.street
+    FROM escalation_step e
+    JOIN work_item w ON w.id = e.work_item
+    JOIN community c ON c.id = w.community
+    CROSS JOIN bounds b
+    WHERE e.level = 'red' AND e.at >= b.p_from AND e.at < b.p_to AND e.at <= $6::timestamptz
+),
+red_counts AS (
+    SELECT 'staff' AS kind, assignee AS id, count(*) AS reds
+    FROM red_steps WHERE assignee IS NOT NULL GROUP BY assignee
+    UNION ALL
+    SELECT 'grid', grid, count(*) FROM red_steps WHERE grid IS NOT NULL GROUP BY grid
+    UNION ALL
+    SELECT 'community', community, count(*) FROM red_steps GROUP BY community
+    UNION ALL
+    SELECT 'street', street, count(*) FROM red_steps GROUP BY street
 ),
 on_time_rates AS (
     SELECT 'staff' AS kind, assignee AS id, count(*) AS due,
            count(*) FILTER (WHERE on_time) AS done
-    FROM due_work WHERE assignee IS NOT NULL GROUP BY assignee
+    FROM due_work WHERE assignee IS NOT NULL AND staff_stage GROUP BY assignee
     UNION ALL
     SELECT 'grid', grid, count(*), count(*) FILTER (WHERE on_time)
     FROM due_work WHERE grid IS NOT NULL GROUP BY grid
@@ -207,6 +252,13 @@ scores AS (
            avg(score) AS average, count(*) AS n
     FROM assessed GROUP BY kind, id
 ),
+party_bounds AS (
+    -- 党建覆盖 (app/party/coverage.py): members served up to as_of
+    SELECT b.p_from, LEAST(b.p_to, $6::timestamptz) AS p_to, $2::date AS d_from,
+           b.last_day AS d_to
+    FROM bounds b
+),
+{PARTY_CTES},
 targets AS (
     SELECT 'street'::text AS kind, st.id, NULL::text AS parent_kind, NULL::int AS parent_id
     FROM street st
@@ -227,16 +279,22 @@ metrics AS (
     SELECT t.kind, t.id, t.parent_kind, t.parent_id,
            ci.done::numeric / NULLIF(ci.due, 0) AS check_in_rate,
            ot.done::numeric / NULLIF(ot.due, 0) AS on_time_rate,
+           -- 1 without red escalations, a third less per red, 0 from three on; none when
+           -- the target had neither work due nor a red in the period
+           CASE WHEN ot.due IS NULL AND rc.reds IS NULL THEN NULL
+                ELSE 1 - LEAST(COALESCE(rc.reds, 0), 3)::numeric / 3 END AS red_free,
            rr.done::numeric / NULLIF(rr.raised, 0) AS response_rate,
-           rr.hours AS response_hours,
+           rr.hours AS response_hours,{PARTY_RATE_COLUMNS}
            sc.top_down, sc.bottom_up, sc.average,
            COALESCE(ci.due, 0) + COALESCE(ot.due, 0) + COALESCE(rr.raised, 0)
                + COALESCE(sc.n, 0) AS sample_size
     FROM targets t
     LEFT JOIN check_in_rates ci ON ci.kind = t.kind AND ci.id = t.id
     LEFT JOIN on_time_rates ot ON ot.kind = t.kind AND ot.id = t.id
+    LEFT JOIN red_counts rc ON rc.kind = t.kind AND rc.id = t.id
     LEFT JOIN response_rates rr ON rr.kind = t.kind AND rr.id = t.id
     LEFT JOIN scores sc ON sc.kind = t.kind AND sc.id = t.id
+    LEFT JOIN party_counts pc ON pc.kind = t.kind AND pc.id = t.id
 ),
 components AS (
     -- what each indicator contributes, on its own scale (a measured rate r as r × max_score)
@@ -245,6 +303,11 @@ components AS (
                WHEN 'check_in_rate' THEN m.check_in_rate
                WHEN 'on_time_rate' THEN m.on_time_rate
                WHEN 'supervision_response_rate' THEN m.response_rate
+               WHEN 'red_escalation_free' THEN m.red_free
+               WHEN 'party_branch_coverage' THEN m.party_branch_coverage
+               WHEN 'party_grid_leader_rate' THEN m.party_grid_leader_rate
+               WHEN 'party_members_serving_rate' THEN m.party_members_serving_rate
+               WHEN 'in_service_serving_rate' THEN m.in_service_serving_rate
            END * i.max_score::numeric AS value
     FROM metrics m CROSS JOIN indicator i
     WHERE i.kind = 'measured'

@@ -179,6 +179,8 @@ class EscalationSummary(msgspec.Struct, kw_only=True):
     diary_follow_ups: int
     notices: int
     webhooks_queued: int
+    # 督办 of late stages: new yellow and red steps (escalation_step rows) of this run
+    stage_steps: int = 0
 
 
 class DeliverySummary(msgspec.Struct, kw_only=True):

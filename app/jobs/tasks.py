@@ -20,6 +20,7 @@ from app.jobs.notifiers import deliver_due_webhooks
 from app.jobs.reminders import send_check_in_reminders
 from app.jobs.rollups import previous_day, previous_month, refresh_month_to_date, rollup_period
 from app.jobs.schedules import ROLLUP_TASK, TASK_NAMES
+from app.statistics.reminders import send_report_reminders
 from app.worker import broker
 from tables.jobs import JobKind
 
@@ -39,6 +40,8 @@ async def check_in_reminders(
     """One check-in reminder round for the day it was fired on."""
     day = local_date_of(fired_moment(fired_at))
     result = await send_check_in_reminders(day, at, street_id)
+    # 一表通 requests due soon or late ride on the same round (idempotent per request and day).
+    await send_report_reminders(day)
     if result.webhooks_queued:
         await deliver_webhooks.kiq()
     return _report("check_in_reminders", result)

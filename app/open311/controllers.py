@@ -50,11 +50,12 @@ def error_response(
 
 
 def domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    status = exc.status if exc.status in (403, 404) else 400
+    # GeoReport clients know 400/403/404; a lost race stays 409 so that Retry-After means it.
+    status = exc.status if exc.status in (403, 404) or exc.retry_after is not None else 400
     description = exc.detail
     if exc.field and exc.field not in description:
         description = f"{exc.field}: {description}"
-    return error_response(request, status, description)
+    return error_response(request, status, description, exc.headers())
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -81,6 +82,7 @@ def _errors(media_type: str) -> dict[int, ResponseSpec]:
             (400, "A parameter is missing or wrong: [{code, description}]"),
             (403, "api_key missing, invalid or without reach; or refused by the access list"),
             (404, "Unknown jurisdiction, service, request or format"),
+            (409, "A concurrent request changed the same records: retry after Retry-After"),
             (429, "Too many requests from this address or api_key (see Retry-After)"),
         )
     }

@@ -17,7 +17,7 @@ from app.clock import utc_now
 from app.errors import ValidationFailed
 from app.geo import check_point
 from app.settings import settings
-from app.validation import check_optional_phone
+from app.validation import read_contact_phone
 
 # The spec's defaults for GET requests: a 90-day window, at most 1000 requests.
 DEFAULT_WINDOW = dt.timedelta(days=90)
@@ -98,6 +98,8 @@ class ReportForm:
     first_name: str
     last_name: str
     phone: str
+    # False when the phone as typed does not read as a phone number (kept, flagged for staff).
+    phone_verified: bool
     description: str
     media_url: str
     attributes: dict[str, list[str]] = field(default_factory=dict)
@@ -113,7 +115,15 @@ class ReportForm:
 
     @property
     def reporter_contact(self) -> str:
-        return self.phone or self.email
+        """The phone when it reads as one, else the e-mail, else the phone as typed."""
+        if self.phone_verified and self.phone:
+            return self.phone
+        return self.email or self.phone
+
+    @property
+    def contact_unverified(self) -> bool:
+        """The contact kept is the phone as typed, not a number staff can trust to call."""
+        return not self.phone_verified and not self.email
 
 
 def read_report(pairs: Iterable[tuple[str, str]]) -> ReportForm:
@@ -128,6 +138,7 @@ def read_report(pairs: Iterable[tuple[str, str]]) -> ReportForm:
                 raise ValidationFailed(f"{name} was given more than once", field=name)
             values[name] = value
     service_code = check_text(values.get("service_code"), "service_code", 64)
+    phone, phone_verified = read_contact_phone(check_text(values.get("phone"), "phone", 30))
     if not service_code:
         raise ValidationFailed("service_code was not provided", field="service_code")
     return ReportForm(
@@ -142,7 +153,8 @@ def read_report(pairs: Iterable[tuple[str, str]]) -> ReportForm:
         account_id=check_text(values.get("account_id"), "account_id", 100),
         first_name=check_text(values.get("first_name"), "first_name", 24),
         last_name=check_text(values.get("last_name"), "last_name", 24),
-        phone=check_optional_phone(check_text(values.get("phone"), "phone", 30), "phone"),
+        phone=phone,
+        phone_verified=phone_verified,
         description=check_text(
             values.get("description"), "description", DESCRIPTION_MAX, multiline=True
         ),
@@ -229,7 +241,8 @@ def _comma_list(value: str | None, field: str) -> list[str] | None:
     items = [item for item in items if item]
     if len(items) > MAX_REQUESTS:
         raise ValidationFailed(f"{field} lists more than {MAX_REQUESTS} values", field=field)
-    return items
+    # An empty value ("service_code=", as HTML forms send it) means "not given", not "none".
+    return items or None
 
 
 def read_request_query(params: dict[str, str | None]) -> RequestQuery:

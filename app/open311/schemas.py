@@ -86,6 +86,17 @@ class ServiceRequest(msgspec.Struct, kw_only=True):
     lat: float | None
     long: float | None
     media_url: str | None
+    # Extension: each stage's deadline in working time and whether it was met (never who).
+    stage_deadlines: list[StageDeadline] = msgspec.field(default_factory=list)
+
+
+class StageDeadline(msgspec.Struct, kw_only=True):
+    """One stage of a work item as the public sees it (时限公开)."""
+
+    stage: str  # accept | dispatch | handle | verify
+    due_datetime: str | None
+    finished_datetime: str | None
+    met: bool | None  # null while the stage is open or has no time limit
 
 
 class Error(msgspec.Struct, kw_only=True):

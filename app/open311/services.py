@@ -38,6 +38,7 @@ from app.supervision.schemas import SupervisionRecordCreate
 from app.supervision.services import raise_supervision
 from app.work.schemas import WorkItemCreate
 from app.work.services import active_entries, push_work_item
+from app.worktime.stages import stages_of
 from tables.areas import ResponsibilityGrid, Street
 from tables.choices import WorkSource
 from tables.open311 import ServiceRequest
@@ -519,6 +520,7 @@ async def _keep_request(
             "account_id": form.account_id,
             "raised_by_name": form.reporter_name if keeps_reporter else "",
             "raised_by_contact": form.reporter_contact if keeps_reporter else "",
+            "contact_unverified": form.contact_unverified,
             "created_at": utc_now(),
         },
     )
@@ -590,7 +592,8 @@ async def find_requests(
         if fetch_work:
             sql = work_sql + " ORDER BY w.created_at DESC, w.id DESC LIMIT {}"
             rows = await ServiceRequest.raw(sql, *work_args, query.limit).run()
-            requests += [(row["created_at"], _work_request(row)) for row in rows]
+            stages = await stages_of([row["id"] for row in rows])
+            requests += [(row["created_at"], _work_request(row, stages[row["id"]])) for row in rows]
         if fetch_supervision:
             sql = supervision_sql + " ORDER BY s.created_at DESC, s.id DESC LIMIT {}"
             rows = await ServiceRequest.raw(sql, *supervision_args, query.limit).run()
@@ -609,7 +612,19 @@ def _address(row: dict[str, Any]) -> str:
     return f"{row['community_name']}{row['grid_name'] or ''}"
 
 
-def _work_request(row: dict[str, Any]) -> schemas.ServiceRequest:
+def _stage_deadline(stage: dict[str, Any]) -> schemas.StageDeadline:
+    """A stage's deadline and whether it was met; the stage row's people are never read."""
+    return schemas.StageDeadline(
+        stage=stage["stage"],
+        due_datetime=w3c_datetime(stage["due_at"]),
+        finished_datetime=w3c_datetime(stage["finished_at"]),
+        met=None if stage["late"] is None else not stage["late"],
+    )
+
+
+def _work_request(
+    row: dict[str, Any], stages: list[dict[str, Any]] | None = None
+) -> schemas.ServiceRequest:
     category = REPORTABLE.get(row["category"])
     return schemas.ServiceRequest(
         service_request_id=f"W{row['id']}",
@@ -629,6 +644,7 @@ def _work_request(row: dict[str, Any]) -> schemas.ServiceRequest:
         lat=row["latitude"],
         long=row["longitude"],
         media_url=row["media_url"] or None,
+        stage_deadlines=[_stage_deadline(stage) for stage in stages or []],
     )
 
 

@@ -12,9 +12,9 @@ from typing import Any
 from litestar import Request, Response
 from litestar.response import Redirect
 
-from admin.scope_guard import actor_of
 from app.pages.html import page
 from app.scope import Level, Scope, scope_for_user
+from app.sessions import actor_of
 
 LOGIN_URL = "/admin/"
 

@@ -5,13 +5,17 @@ refusals and supervision records — each one set-based query, run inside the vi
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.clock import local_today
 from app.jobs.rollups import rollup_report
 from app.pages.areas import Area
+from app.party.coverage import coverage, month_bounds
+from app.party.schemas import Coverage
 from app.scope import Level, Scope
+from app.settings import settings
+from app.volunteers.services import community_totals, year_bounds
 from tables.areas import Community
 
 TREND_MONTHS = 12
@@ -45,6 +49,17 @@ WHERE community = ANY({}::int[]) AND created_at >= {}
 GROUP BY kind ORDER BY kind
 """
 
+# Communities with at least RED_LINE red escalations (红牌督办) this month: what a street
+# watches. One indexed range over the red steps of the month.
+RED_LINE = 3
+RED_ESCALATIONS_SQL = """
+SELECT c.id, c.code, c.name, count(*) AS reds
+FROM escalation_step e JOIN community c ON c.id = e.community
+WHERE e.level = 'red' AND e.community = ANY({}::int[]) AND e.at >= {}
+GROUP BY c.id, c.code, c.name
+ORDER BY reds DESC, c.code
+"""
+
 
 def months_back(count: int, today: dt.date | None = None) -> list[dt.date]:
     """The first days of the last `count` months, oldest first, ending with this month."""
@@ -66,6 +81,14 @@ class Dashboard:
     refusals: list[dict[str, Any]]
     supervision: list[dict[str, Any]]
     since: dt.date
+    # communities and their red escalations this month (all with any; the page marks those
+    # at or above RED_LINE)
+    red_escalations: list[dict[str, Any]] = field(default_factory=list)
+    # 党建覆盖 this month, and volunteer activities and confirmed hours this year per community
+    party: Coverage | None = None
+    volunteer_totals: list[dict[str, Any]] = field(default_factory=list)
+    # 一表通 burden this month: per department and community, fields asked / typed by hand
+    statistics_burden: list[dict[str, Any]] = field(default_factory=list)
 
 
 async def load_dashboard(area: Area, scope: Scope) -> Dashboard:
@@ -97,7 +120,17 @@ async def load_dashboard(area: Area, scope: Scope) -> Dashboard:
         REFUSALS_SQL, ids, area.street["id"], area.level == "street", since_moment
     ).run()
     supervision = await Community.raw(SUPERVISION_SQL, ids, since_moment).run()
+    month_start = dt.datetime.combine(months[-1], dt.time(), settings.timezone)
+    reds = await Community.raw(RED_ESCALATIONS_SQL, ids, month_start).run()
+    party_start, party_end = month_bounds()
+    year_start, year_end = year_bounds(local_today().year)
+    from app.statistics.services import burden
+
     return Dashboard(
+        statistics_burden=[row for row in await burden(local_today()) if row["community"] in ids],
+        party=await coverage(ids, party_start, party_end),
+        volunteer_totals=await community_totals(ids, year_start, year_end),
+        red_escalations=[dict(row) for row in reds],
         months=months,
         trend={row["period_start"]: row for row in trend_rows},
         ranking_month=ranking_month,
@@ -106,4 +139,95 @@ async def load_dashboard(area: Area, scope: Scope) -> Dashboard:
         refusals=refusals,
         supervision=supervision,
         since=since,
+    )
+
+
+def party_section(data: Dashboard) -> str:
+    """党建覆盖 this month and volunteer service this year, as figures (no names)."""
+    from app.pages.html import number, percent, table
+
+    if data.party is None:
+        return ""
+    p = data.party
+    figures = table(
+        ["指标", "数值", "比例"],
+        [
+            [
+                "有党支部/党小组的网格",
+                f"{p.grids_with_branch} / {p.grids}",
+                percent(share(p.grids_with_branch, p.grids)),
+            ],
+            [
+                "网格长为党员的网格",
+                f"{p.grids_with_party_leader} / {p.grids}",
+                percent(share(p.grids_with_party_leader, p.grids)),
+            ],
+            [
+                "本月参加服务的党员",
+                f"{p.members_served} / {p.members}",
+                percent(share(p.members_served, p.members)),
+            ],
+            [
+                "本月参加服务的在职党员（双报到）",
+                f"{p.in_service_served} / {p.in_service_members}",
+                percent(share(p.in_service_served, p.in_service_members)),
+            ],
+        ],
+    )
+    units = table(
+        ["报到单位", "在职党员"],
+        [[unit, n] for unit, n in p.in_service_by_unit.items()],
+        empty="暂无在职党员报到",
+    )
+    totals = table(
+        ["社区", "本年志愿活动", "确认服务时长（小时）"],
+        [[r["name"], r["activities"], number(r["hours"])] for r in data.volunteer_totals],
+    )
+    return (
+        '<div class="grid2">'
+        f"<section><h2>党建覆盖 Party building coverage（本月）</h2>{figures}</section>"
+        f"<section><h2>在职党员双报到（按单位）</h2>{units}</section>"
+        f"<section><h2>志愿服务 Volunteer service（本年）</h2>{totals}</section>"
+        "</div>"
+    )
+
+
+def share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def statistics_section(data: Dashboard) -> str:
+    """一表通 burden this month: departments ranked by the hand-typed fields they cause, and
+    per community requests, fields asked, filled from data, pre-filled, typed, hours."""
+    from app.pages.charts import bar_chart
+    from app.pages.html import number, table
+
+    by_department: dict[str, float] = {}
+    for row in data.statistics_burden:
+        name = row["department_name"]
+        by_department[name] = by_department.get(name, 0.0) + float(row["by_hand"])
+    ranking = sorted(by_department.items(), key=lambda item: (-item[1], item[0]))
+    chart = bar_chart("各部门报表造成的手工填报字段数（本月）", ranking, unit="项")
+    rows = table(
+        ["社区", "部门", "报表", "字段", "数据生成", "上期预填", "手工填写", "打开到提交（小时）"],
+        [
+            [
+                r["community_name"],
+                r["department_name"],
+                r["requests"],
+                r["fields_asked"],
+                r["from_data"],
+                r["prefilled"],
+                r["by_hand"],
+                number(float(r["hours_to_submit"])) if r["hours_to_submit"] is not None else "—",
+            ]
+            for r in data.statistics_burden
+        ],
+        empty="本月暂无统计报表",
+    )
+    return (
+        '<div class="grid2">'
+        f"<section><h2>一表通 报表负担 Statistics burden（本月）</h2>{chart}</section>"
+        f"<section><h2>各社区填报情况</h2>{rows}</section>"
+        "</div>"
     )

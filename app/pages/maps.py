@@ -43,6 +43,7 @@ METRICS: dict[str, Metric] = {
         Metric("check_in", "本月签到率 Check-in rate this month", "", percent=True),
         Metric("open", "未办结事项 Open work items", "件"),
         Metric("overdue", "逾期事项 Overdue work items", "件"),
+        Metric("late_stage", "环节超时 Open stages past their deadline", "件"),
     )
 }
 DEFAULT_METRIC = "size"
@@ -59,12 +60,21 @@ WITH work AS (
     FROM work_item
     WHERE community = ANY({}::int[]) AND grid IS NOT NULL
     GROUP BY grid
+),
+late AS (
+    -- open stages past their working-time deadline (app/worktime), per grid
+    SELECT w.grid, count(*) AS late_stages
+    FROM work_item_stage st JOIN work_item w ON w.id = st.work_item
+    WHERE st.community = ANY({}::int[]) AND st.finished_at IS NULL AND st.due_at < now()
+      AND w.grid IS NOT NULL
+    GROUP BY w.grid
 )
 SELECT g.id, g.code, g.name, g.community, g.kind, g.household_count, g.size_warning, g.boundary,
        COALESCE(w.open_items, 0) AS open_items, COALESCE(w.overdue_items, 0) AS overdue_items,
-       r.check_in_rate
+       COALESCE(l.late_stages, 0) AS late_stages, r.check_in_rate
 FROM responsibility_grid g
 LEFT JOIN work w ON w.grid = g.id
+LEFT JOIN late l ON l.grid = g.id
 LEFT JOIN evaluation_rollup r ON r.target_kind = 'grid' AND r.target_id = g.id
      AND r.period_kind = 'month' AND r.period_start = {}
 WHERE g.community = ANY({}::int[])
@@ -97,7 +107,7 @@ async def load_map(title: str, communities: list[dict[str, Any]]) -> MapData:
     this_month = local_today().replace(day=1)
     found = await Community.raw(ROLLUP_MONTH_SQL, this_month).run()
     month = found[0]["month"] if found else None
-    grids = await Community.raw(GRIDS_SQL, ids, month or this_month, ids).run()
+    grids = await Community.raw(GRIDS_SQL, ids, ids, month or this_month, ids).run()
     buildings = await Community.raw(BUILDINGS_SQL, ids).run()
     data = MapData(title, communities, grids, buildings, month)
     data.problems = topology_problems(communities, grids)
@@ -111,6 +121,8 @@ def metric_value(grid: dict[str, Any], metric: str) -> float | None:
         return grid["check_in_rate"]
     if metric == "open":
         return float(grid["open_items"])
+    if metric == "late_stage":
+        return float(grid["late_stages"])
     return float(grid["overdue_items"])
 
 

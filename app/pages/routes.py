@@ -16,13 +16,25 @@ from app.labels import label
 from app.pages import charts
 from app.pages.access import staff_scope
 from app.pages.areas import Area, areas_in_scope, find_area
-from app.pages.dashboards import Dashboard, load_dashboard
+from app.pages.dashboards import (
+    RED_LINE,
+    Dashboard,
+    load_dashboard,
+    party_section,
+    statistics_section,
+)
 from app.pages.html import Markup, esc, link, number, page, percent, table
 from app.pages.maps import DEFAULT_METRIC, METRICS, load_map, render_svg, square_metres
-from app.pages.public import OpennessPage, load_openness, local_time
+from app.pages.public import OpennessPage, load_openness, local_time, volunteering_section
 from app.replica import reading_from_replica
 from app.scope import Level, Scope, scoped_transaction
-from tables.choices import SupervisionKind, SupervisionStatus, WorkCategory, WorkStatus
+from tables.choices import (
+    SupervisionKind,
+    SupervisionStatus,
+    WorkCategory,
+    WorkStage,
+    WorkStatus,
+)
 
 HTML = "text/html"
 
@@ -261,6 +273,9 @@ def dashboard_body(area: Area, data: Dashboard) -> str:
     sections.append(
         f'<div class="grid2"><section>{stages}</section><section>{refusals}</section></div>'
     )
+    sections.append(red_escalations_section(area, data))
+    sections.append(party_section(data))
+    sections.append(statistics_section(data))
     by_kind = charts.bar_chart(
         "监督记录（按类型）Supervision records by kind",
         [(label(SupervisionKind, r["kind"]), float(r["records"])) for r in data.supervision],
@@ -292,6 +307,20 @@ def dashboard_body(area: Area, data: Dashboard) -> str:
         export += f' · <a href="/excel/reports/{esc(area.row["code"])}/{month}.xlsx">月度考核报告 Excel</a>'
     sections.append(export + "</p></section>")
     return "".join(sections)
+
+
+def red_escalations_section(area: Area, data: Dashboard) -> str:
+    """红牌督办 this month: on a street's dashboard, its communities with three or more reds."""
+    if area.level != "street":
+        return ""
+    flagged = [r for r in data.red_escalations if int(r["reds"]) >= RED_LINE]
+    rows = [[r["code"], r["name"], int(r["reds"])] for r in flagged]
+    body = (
+        table(["社区代码", "社区", "本月红牌"], rows)
+        if rows
+        else f"<p class='muted'>本月没有社区达到 {RED_LINE} 次红牌督办 none this month</p>"
+    )
+    return f"<section><h2>红牌督办 Red escalations (≥ {RED_LINE} this month)</h2>{body}</section>"
 
 
 # ---------------------------------------------------------------- public
@@ -383,6 +412,40 @@ def openness_body(data: OpennessPage) -> str:
         f"由{esc(data.street['name'])}审定；清单以外的工作事项，社区有权拒绝。</p>{access}</section>"
         f"<section><h2>监督记录公开</h2>{records}<p class='muted'>为保护反映人，公开内容不含反映人信息。</p></section>"
         f"<section><h2>月度考核数据</h2>{rollups}</section>"
+        f"{stage_deadlines_section(data)}"
+        f"{volunteering_section(data)}"
+    )
+
+
+def stage_deadlines_section(data: OpennessPage) -> str:
+    """时限公开: each stage's deadline (working time) and whether it was met, never who."""
+
+    def shown(stage: dict[str, Any] | None) -> str:
+        if stage is None:
+            return "—"
+        verdict = {True: "按时", False: "超时", None: "办理中"}[stage["met"]]
+        return f"{local_time(stage['due_at'])}（{verdict}）"
+
+    rows = []
+    for item in data.stage_deadlines:
+        by_stage = {s["stage"]: s for s in item["stages"]}
+        rows.append(
+            [
+                item["ref"],
+                item["service_name"],
+                label(WorkStatus, item["status"]),
+                local_time(item["created_at"]),
+                *(shown(by_stage.get(stage.value)) for stage in WorkStage),
+            ]
+        )
+    body = table(
+        ["编号", "事项", "状态", "受理时间", "受理期限", "派遣期限", "处置期限", "核查期限"],
+        rows,
+        empty="暂无有时限的工作事项",
+    )
+    return (
+        f"<section><h2>办理时限公开</h2>{body}<p class='muted'>期限按工作时间计算"
+        "（不含休息日、法定节假日）；只公开是否按时，不公开经办人。</p></section>"
     )
 
 

@@ -22,7 +22,7 @@ def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None
 
 
 def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    return problem_response(exc.to_problem(instance=request.url.path))
+    return problem_response(exc.to_problem(instance=request.url.path), headers=exc.headers())
 
 
 def database_error_handler(

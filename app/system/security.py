@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.sessions import SESSION_COOKIE
+
 APP_CSP = "; ".join(
     [
         "default-src 'self'",
@@ -58,8 +60,9 @@ DOCS_CSP = "; ".join(
 )
 DOCS_PATH = "/schema"
 # Responses that carry scoped or personal data are never stored by browsers or proxies.
-PRIVATE_PATHS = ("/api/", "/admin/api/")
-SESSION_COOKIE = b"id"
+# (网格通's service worker still keeps the last answer of each /m/api/ read in its own cache
+# for offline use: the Cache API ignores Cache-Control, and the worker drops it on logout.)
+PRIVATE_PATHS = ("/api/", "/admin/api/", "/m/api/")
 
 COMMON: list[tuple[bytes, bytes]] = [
     (b"x-frame-options", b"DENY"),
@@ -80,7 +83,7 @@ def harden_cookie(value: bytes) -> bytes:
         extra.append(b"Secure")
     if b"samesite" not in names:
         extra.append(b"SameSite=Lax")
-    if value.split(b"=", 1)[0].strip() == SESSION_COOKIE and b"httponly" not in names:
+    if value.split(b"=", 1)[0].strip() == SESSION_COOKIE.encode() and b"httponly" not in names:
         extra.append(b"HttpOnly")
     return b"; ".join([value.rstrip(b"; "), *extra]) if extra else value
 

@@ -17,8 +17,9 @@ from app.settings import settings
 from app.validation import check_choice, check_text
 from app.work.access import check_access
 from app.work.schemas import WorkItemCreate, WorkItemUpdate
+from app.worktime.stages import on_status_change
 from tables.areas import Community, ResponsibilityGrid
-from tables.choices import WorkSource, WorkStatus
+from tables.choices import WorkPriority, WorkSource, WorkStatus
 from tables.people import StaffMember
 from tables.work import AccessListEntry, AccessRefusal, Department, WorkItem, WorkItemEvent
 
@@ -64,6 +65,10 @@ async def clean_work_item(values: dict[str, Any], current: dict[str, Any] | None
         "title": check_text(values.get("title"), "title", 200),
         "description": check_text(values.get("description"), "description", required=False),
         "source": check_choice(values.get("source") or WorkSource.department, WorkSource, "source"),
+        # The urgency picks the time-limit standard when the item enters a stage.
+        "priority": check_choice(
+            values.get("priority") or WorkPriority.normal, WorkPriority, "priority"
+        ),
     }
 
     def changed(field: str) -> bool:
@@ -126,8 +131,10 @@ async def push_work_item(data: WorkItemCreate, actor_id: int | None = None) -> d
             cleaned = await clean_work_item(
                 {**values, "access_entry": entry["id"], "status": WorkStatus.reported}, None
             )
-            item = await insert_row(WorkItem, cleaned)
+            # The same clock as transitions: the first stage's deadline counts from here.
+            item = await insert_row(WorkItem, {**cleaned, "created_at": utc_now()})
             await _record_event(item["id"], None, item["status"], actor_id, "", item["created_at"])
+            await on_status_change(item, None, item["status"], item["created_at"])
     except AccessRefused as refusal:
         await outside_transaction(
             _record_refusal(community, values, department_id, refusal.detail, actor_id)
@@ -210,6 +217,8 @@ async def transition_work_item(
         cleaned.pop("id", None)
         updated = await update_row(WorkItem, item_id, cleaned)
         await _record_event(item_id, item["status"], to_status, actor_id, note, at)
+        # The stage left is finished (on time or late) and the next one gets its deadline.
+        await on_status_change(updated, item["status"], to_status, at)
     return updated
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import msgspec
 
-from tables.choices import WorkSource
+from tables.choices import WorkPriority, WorkSource
 
 
 class Department(msgspec.Struct, kw_only=True):
@@ -91,6 +91,13 @@ class WorkItem(msgspec.Struct, kw_only=True):
     overdue: bool
     created_at: dt.datetime
     closed_at: dt.datetime | None
+    # Time limits (时限): urgency, the open stage with its deadline, and the working minutes
+    # left or late by (0 when the other applies; null without a deadline).
+    priority: str = WorkPriority.normal.value
+    stage: str | None = None
+    stage_due_at: dt.datetime | None = None
+    time_left: int | None = None
+    late_by: int | None = None
 
 
 class WorkItemCreate(msgspec.Struct, kw_only=True):
@@ -105,6 +112,7 @@ class WorkItemCreate(msgspec.Struct, kw_only=True):
     assignee: int | None = None
     due_at: dt.datetime | None = None
     department: int | None = None
+    priority: str = WorkPriority.normal.value
 
 
 class WorkItemUpdate(msgspec.Struct, kw_only=True):
@@ -113,6 +121,7 @@ class WorkItemUpdate(msgspec.Struct, kw_only=True):
     grid: int | msgspec.UnsetType | None = msgspec.UNSET
     assignee: int | msgspec.UnsetType | None = msgspec.UNSET
     due_at: dt.datetime | msgspec.UnsetType | None = msgspec.UNSET
+    priority: str | msgspec.UnsetType = msgspec.UNSET
 
 
 class WorkItemTransition(msgspec.Struct, kw_only=True):

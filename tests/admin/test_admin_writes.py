@@ -321,3 +321,28 @@ async def test_admin_diary_and_supervision_rules_hold(client: httpx.AsyncClient)
     assert unanswered.status_code == 422
     assert "answer" in unanswered.json()["db_error"]
     assert (await SupervisionRecord.select().first())["status"] == "received"
+
+
+async def test_care_visit_intervals_are_checked_once_per_community_and_tag(
+    client: httpx.AsyncClient,
+) -> None:
+    from tables.field import CareVisitInterval
+
+    tree = await area_tree()
+    await make_staff("sq", role="community_admin", community=tree.communities["A1"])
+    headers = await admin_login(client, "sq")
+    url = f"{API}/care_visit_interval/"
+    body = {"community": tree.communities["A1"]["id"], "tag": "elderly_alone", "interval_days": 5}
+    created = await client.post(url, json=body, headers=headers)
+    assert created.status_code in (200, 201), created.text
+    for changes, status, field in (
+        ({}, 409, "tag"),  # the same tag twice in one community
+        ({"tag": "disability", "interval_days": 0}, 422, "interval_days"),
+        ({"tag": "disability", "interval_days": 400}, 422, "interval_days"),
+        ({"tag": "rich"}, 422, "tag"),
+    ):
+        refused = await client.post(url, json={**body, **changes}, headers=headers)
+        assert refused.status_code == status, (changes, refused.text)
+        assert field in refused.text, (changes, refused.text)
+    rows = await CareVisitInterval.select(CareVisitInterval.tag, CareVisitInterval.interval_days)
+    assert rows == [{"tag": "elderly_alone", "interval_days": 5}]

@@ -44,7 +44,9 @@ async def test_districts_and_streets_by_code(client: httpx.AsyncClient) -> None:
     )
     assert_problem(wrong, 422, "code")
     used = await client.delete(f"{API}/districts/340705", headers=csrf)
-    assert_problem(used, 409, "id")
+    # Names what still points at the district, in words: its streets.
+    body = assert_problem(used, 409, "street.district")
+    assert "街道" in body["detail"] and body["dependent"]["table"] == "street"
 
 
 async def test_communities_and_grids(client: httpx.AsyncClient) -> None:

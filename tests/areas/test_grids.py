@@ -180,8 +180,8 @@ async def test_a_grid_with_staff_assigned_cannot_be_deleted() -> None:
     await make_staff("li", community=tree.communities["A1"], grids=[tree.grids["A1-1"]])
     with pytest.raises(Conflict) as exc:
         await delete_grid(tree.grids["A1-1"]["id"])
-    assert exc.value.field == "id"
-    assert "still used by 1 grid_assignment" in exc.value.detail
+    assert exc.value.field == "grid_assignment.grid"
+    assert "还有 1 条网格分配" in exc.value.detail and "Still used by 1 Staff" in exc.value.detail
     assert await count(ResponsibilityGrid) == 6
 
 
@@ -189,7 +189,8 @@ async def test_a_community_with_grids_cannot_be_deleted() -> None:
     tree = await area_tree()
     with pytest.raises(Conflict) as exc:
         await delete_area("community", tree.communities["B1"]["id"])
-    assert "2 responsibility_grid" in exc.value.detail
+    assert exc.value.field == "responsibility_grid.community"
+    assert "2 条责任网格" in exc.value.detail
     assert await count(Community) == 3
 
 

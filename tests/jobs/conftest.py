@@ -12,6 +12,7 @@ from tests.jobs.support import WebhookReceiver
 
 @pytest.fixture(scope="session")
 async def broker(database: None) -> AsyncIterator[InMemoryBroker]:
+    import app.jobs.tasks  # noqa: F401  (registers the tasks, as the worker command does)
     from app.worker import broker as app_broker
 
     assert isinstance(app_broker, InMemoryBroker), "tests expect REDIS_URL to be unset"

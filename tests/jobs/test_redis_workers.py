@@ -75,11 +75,11 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
         return
     server = shutil.which("redis-server")
-    if server is None:
-        message = "no Redis reachable (TEST_REDIS_URL or 127.0.0.1:6379) and no redis-server binary"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must test the real broker: {message}")
-        pytest.skip(message)  # a bare developer machine without Redis: the broker tests cannot run
+    if server is None:  # `make test` installs it (make system-packages): never a silent skip
+        pytest.fail(
+            "no Redis reachable (TEST_REDIS_URL or 127.0.0.1:6379) and no redis-server binary:"
+            " run `make system-packages` (apt-get install -y redis-server)"
+        )
     port = _free_port()
     process = subprocess.Popen(
         [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],

@@ -35,6 +35,8 @@ REQUEST_FIELDS = [
     "lat",
     "long",
     "media_url",
+    # extension after the spec's fields (时限公开): each stage's deadline and whether it was met
+    "stage_deadlines",
 ]
 IN_A1_2 = {"lat": "30.905", "long": "117.807"}
 REPORTER = {
@@ -330,6 +332,26 @@ async def test_filter_by_service_code(client: httpx.AsyncClient, city: City) -> 
     )
     assert await codes("supervision-cadre_conduct") == []
     assert await codes("unknown-code") == []
+
+
+async def test_empty_optional_parameters_mean_not_given(
+    client: httpx.AsyncClient, city: City
+) -> None:
+    """As HTML forms and many Open311 clients send them: `service_code=&status=` etc."""
+    ids = sorted([await report(client, city), await supervise(client, city)])
+    empty = {name: "" for name in ("service_request_id", "service_code", "status")}
+    empty |= {"start_date": "", "end_date": ""}
+    for fmt in ("json", "xml"):
+        response = await get_requests(client, city, fmt, **empty)
+        assert response.status_code == 200, response.text
+        if fmt == "json":
+            assert sorted(r["service_request_id"] for r in response.json()) == ids
+        else:
+            root = xml_root(response)
+            assert sorted(r.findtext("service_request_id", "") for r in root) == ids
+    # An empty value beside a real one: the real one still filters.
+    response = await get_requests(client, city, status="closed", service_code="")
+    assert response.status_code == 200 and response.json() == []
 
 
 async def test_at_most_1000_requests_newest_first(client: httpx.AsyncClient, city: City) -> None:

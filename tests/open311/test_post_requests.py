@@ -83,6 +83,38 @@ async def test_a_report_becomes_a_hotline_work_item_in_the_grid_at_the_point(
     assert kept["raised_by_contact"] == "13912345678"
 
 
+async def test_a_contact_that_is_no_phone_number_keeps_the_report_and_is_flagged(
+    client: httpx.AsyncClient, city: City
+) -> None:
+    """The specification's own example phone (5555550100) is no Chinese number: the report is
+    kept, with the contact as typed and flagged; international numbers are read as such."""
+
+    async def contact_kept(**contact: str) -> tuple[str, bool]:
+        response = await post_request(
+            client,
+            api_key=city.keys["a"],
+            jurisdiction_id=city.street_a,
+            service_code=city.code("civil"),
+            description="楼道灯坏了",
+            first_name="John",
+            last_name="Smith",
+            **contact,
+            **IN_A1_2,
+        )
+        assert response.status_code == 201, (contact, response.text)
+        item_id = int(response.json()[0]["service_request_id"][1:])
+        kept = await ServiceRequest.select().where(ServiceRequest.work_item == item_id).first()
+        assert kept is not None
+        return kept["raised_by_contact"], kept["contact_unverified"]
+
+    assert await contact_kept(phone="5555550100") == ("5555550100", True)
+    assert await contact_kept(phone="+1 555 555 0100") == ("+15555550100", False)
+    assert await contact_kept(phone="0086 139 1234 5678") == ("13912345678", False)
+    # With an e-mail beside a phone that does not read, the e-mail is the contact kept.
+    both = {"phone": "ask at the gate", "email": "john@example.org"}
+    assert await contact_kept(**both) == ("john@example.org", False)
+
+
 async def test_post_in_xml(client: httpx.AsyncClient, city: City) -> None:
     response = await post_request(
         client,

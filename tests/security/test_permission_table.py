@@ -39,6 +39,10 @@ from tables.areas import District
 from tables.piccolo_app import ALL_TABLES
 from tests.admin.support import admin_login
 from tests.conftest import truncate_all
+from tests.security import world_field as wf
+from tests.security import world_party as wp
+from tests.security import world_statistics as wst
+from tests.security import world_worktime as ww
 from tests.security.world import (
     IN_COMMUNITIES,
     OF_STAFF,
@@ -292,6 +296,31 @@ CHANGES: dict[str, Change] = {
     "webhook_endpoint": Change("name", text("网关")),
     "webhook_delivery": Change("last_error", text("错误")),
     "api_token": Change("name", text("令牌")),
+    "party_organisation": Change("name", text("党组织")),
+    "party_organisation_grid": Change("community", lambda mark: None),  # links are not edited
+    "party_member": Change("reporting_unit", text("单位")),
+    "volunteer_team": Change("name", text("服务队")),
+    "volunteer": Change("name", text("志愿者")),
+    "volunteer_activity": Change("title", text("活动")),
+    "volunteer_signup": Change("status", lambda mark: "cancelled"),  # POST …/cancel
+    "volunteer_service": Change("note", text("探访")),
+    "work_calendar_day": Change("name", text("节日")),
+    "time_limit_standard": Change("note", text("依据")),
+    "work_item_stage": Change("limit_minutes", lambda mark: 1000 + mark),
+    "extension_request": Change("reason", text("理由")),
+    "escalation_step": Change("level", lambda mark: "red"),  # seeded yellow
+    "patrol": Change("point_count", lambda mark: 10_000 + mark),
+    "patrol_point": Change("accuracy", lambda mark: float(mark)),
+    "care_visit_interval": Change("interval_days", lambda mark: 1 + mark % 366),
+    "diary_review": Change("comment", text("点评")),
+    "field_photo": Change("taken_at", text("2026:01:01 ")),
+    "field_report": Change("accuracy", lambda mark: float(mark)),
+    "report_template": Change("title", text("报表")),
+    "report_field": Change("title", text("字段")),
+    "report_request": Change("note", text("说明")),
+    "report_answer": Change("return_comment", text("意见")),
+    "report_value": Change("value", text("值")),
+    "department_token": Change("street", lambda mark: None),  # bindings are not edited
 }
 
 
@@ -313,6 +342,8 @@ async def api_update(caller: Caller, table: str, row_id: int, change: Change, ma
         await caller.http.post(f"/api/v1/tokens/{row_id}/revoke", headers=caller.headers)
     elif table == "reminder":
         await caller.http.post(f"/api/v1/reminders/{row_id}/read", headers=caller.headers)
+    elif table == "volunteer_signup":
+        await caller.http.post(f"/api/v1/volunteer-signups/{row_id}/cancel", headers=caller.headers)
     else:
         key = await key_of(resource, row_id)
         await caller.http.patch(
@@ -327,6 +358,8 @@ async def api_changed(table: str, row_id: int, change: Change, mark: int, before
         return await column_value(table, row_id, "revoked_at") is not None
     if table == "reminder":
         return await column_value(table, row_id, "status") == "read"
+    if table == "volunteer_signup":
+        return await column_value(table, row_id, "status") == "cancelled"
     after = await column_value(table, row_id, change.column)
     return bool(after != before and after == change.value(mark))
 
@@ -335,8 +368,10 @@ def api_offers(table: str, action: Action) -> bool:
     resource = RESOURCE_OF.get(table)
     if resource is None:
         return False
-    if action is Action.update and table in ("api_token", "reminder"):
-        return True  # POST /tokens/{id}/revoke, POST /reminders/{id}/read
+    if action is Action.update and table in ("api_token", "reminder", "volunteer_signup"):
+        return (
+            True  # POST /tokens/{id}/revoke, /reminders/{id}/read, /volunteer-signups/{id}/cancel
+        )
     if action is Action.create and table == "api_token":
         return True  # POST /tokens
     return getattr(resource, action.value) is not None
@@ -431,7 +466,7 @@ async def test_updates_change_only_rows_in_reach(
             if interface == API and not api_offers(table, Action.update):
                 continue
             for place, row_id in targets.items():
-                if interface == API and table in ("api_token", "reminder"):
+                if interface == API and table in ("api_token", "reminder", "volunteer_signup"):
                     row_id = await SEEDERS[table](world, place)  # one-way changes: fresh rows
                 before = await column_value(table, row_id, change.column)
                 mark = next(marker)
@@ -933,6 +968,37 @@ CREATIONS: dict[str, Creation] = {
     "webhook_endpoint": Creation("name", body_endpoint),
     "webhook_delivery": Creation("event", body_delivery),
     "api_token": Creation("name", body_token, body_token),
+    "party_organisation": Creation("name", wp.body_party_organisation, wp.body_party_organisation),
+    "party_organisation_grid": Creation("organisation", wp.body_party_organisation_grid),
+    "party_member": Creation(
+        "reporting_unit",
+        wp.body_party_member,
+        without("member_name", "community")(wp.body_party_member),
+    ),
+    "volunteer_team": Creation("name", wp.body_volunteer_team, wp.body_volunteer_team),
+    "volunteer": Creation("name", wp.body_volunteer, without("community")(wp.body_volunteer)),
+    "volunteer_activity": Creation("title", None, wp.body_volunteer_activity),
+    "volunteer_signup": Creation("activity", None, wp.body_volunteer_signup),
+    "volunteer_service": Creation(
+        "note", wp.body_volunteer_service, without("community")(wp.body_volunteer_service)
+    ),
+    "work_calendar_day": Creation("name", ww.body_work_calendar_day),
+    "time_limit_standard": Creation("note", ww.body_time_limit_standard),
+    "work_item_stage": Creation("limit_minutes", ww.body_work_item_stage),
+    "extension_request": Creation("reason", ww.body_extension_request),
+    "escalation_step": Creation("stage", ww.body_escalation_step),
+    "patrol": Creation("point_count", wf.body_patrol),
+    "patrol_point": Creation("patrol", wf.body_patrol_point),
+    "care_visit_interval": Creation("interval_days", wf.body_care_visit_interval),
+    "diary_review": Creation("comment", wf.body_diary_review),
+    "field_photo": Creation("file", wf.body_field_photo),
+    "field_report": Creation("work_item", wf.body_field_report),
+    "report_template": Creation("family", wst.body_report_template),
+    "report_field": Creation("key", wst.body_report_field),
+    "report_request": Creation("note", wst.body_report_request),
+    "report_answer": Creation("return_comment", wst.body_report_answer),
+    "report_value": Creation("value", wst.body_report_value),
+    "department_token": Creation("token", wst.body_department_token),
 }
 
 

@@ -42,6 +42,7 @@ from tests.factories import (
     make_staff,
     make_user,
 )
+from tests.security import world_field, world_party, world_statistics, world_worktime
 
 Row = dict[str, Any]
 counter = itertools.count(1)
@@ -88,6 +89,8 @@ class Principal:
             return (place.community is not None and place.community == self.community) or (
                 place.community is None and place.street is not None and place.street == self.street
             )
+        if reach is Reach.street_and_district:
+            return place.community is None and place.street in (None, self.street)
         if reach is Reach.own:
             return (place.owner is not None and place.owner == self.staff) or (
                 place.user is not None and place.user == self.user
@@ -428,7 +431,8 @@ async def seed_work_item(w: World, place: Place) -> int:
             "community": grid["community"],
             "grid": grid["id"],
             "title": f"事项{n()}",
-            "status": "dispatched",
+            # From dispatch on an item needs its assignee (app.work.items.STAFFED_STATUSES).
+            "status": "dispatched" if place.owner else "accepted",
             "assignee": w.staff_at(place)["id"] if place.owner else None,
         },
     )
@@ -731,6 +735,13 @@ SEED_PLACES: dict[str, list[Place]] = {
 }
 
 
+# 党建 and 志愿服务 (tests/security/world_party.py), 时限 (world_worktime.py), 网格通
+# (world_field.py) and 一表通 (world_statistics.py)
+for module in (world_party, world_worktime, world_field, world_statistics):
+    SEEDERS.update(module.SEEDERS)
+    SEED_PLACES.update(module.seed_places())
+
+
 # ---------------------------------------------------------------------- where rows are
 
 
@@ -782,6 +793,10 @@ async def places_of(w: World, table: str) -> dict[int, Place]:
         "assessment_score": "SELECT sc.id, a.street, NULL AS community"
         " FROM assessment_score sc JOIN assessment a ON a.id = sc.assessment",
         "grid_assignment": "SELECT id, NULL AS street, community, staff FROM grid_assignment",
+        **world_party.JOINS,
+        **world_worktime.JOINS,
+        **world_field.JOINS,
+        **world_statistics.JOINS,
     }
     columns = {
         r["column_name"]

@@ -1,9 +1,12 @@
 """Minimal Django settings: one database from DATABASE_URL, DRF, no middleware to speak of."""
 
 import os
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
-_url = urlsplit(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+# The server the product itself was given: a TCP URL, or the embedded server's Unix socket
+# (`postgresql://postgres:@/db?host=/tmp/…`). Never a default socket of its own.
+_url = urlsplit(os.environ["DATABASE_URL"])
+_socket_dir = parse_qs(_url.query).get("host", [""])[0]
 
 SECRET_KEY = "bench-only-not-secret"
 DEBUG = False
@@ -24,7 +27,7 @@ DATABASES = {
         "NAME": _url.path.lstrip("/"),
         "USER": unquote(_url.username or ""),
         "PASSWORD": unquote(_url.password or ""),
-        "HOST": _url.hostname or "",
+        "HOST": _socket_dir or _url.hostname or "127.0.0.1",
         "PORT": str(_url.port or 5432),
         "CONN_MAX_AGE": 600,  # persistent connections, as any production deployment sets
     }

@@ -1,0 +1,1 @@
+"""党建: party organisations on the grid, party members, coverage."""

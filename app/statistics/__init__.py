@@ -1,0 +1,1 @@
+"""一表通: statistics requests answered once, from the data the platform already holds."""

@@ -1,0 +1,1 @@
+"""志愿服务: volunteer teams, volunteers, activities, sign-ups, hours and points."""

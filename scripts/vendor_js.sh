@@ -1,0 +1,35 @@
+#!/bin/sh
+# Refresh the JavaScript libraries of 网格通 (/m/) from npm, by the exact versions in
+# app/field/static/vendor/VERSIONS. Only the files the app loads are kept, with their licences:
+# the phone app has no build step and downloads nothing at run time.
+#   scripts/vendor_js.sh            # after editing a version in VERSIONS
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+VENDOR="$ROOT/app/field/static/vendor"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+version() { awk -v p="$1" '$1 == p { print $2 }' "$VENDOR/VERSIONS"; }
+
+fetch() {  # fetch <package>: unpack its npm tarball into $TMP/<package>
+  (cd "$TMP" && npm pack --silent "$1@$(version "$1")" >/dev/null)
+  mkdir -p "$TMP/$1" && tar xzf "$TMP/$1-$(version "$1").tgz" -C "$TMP/$1"
+}
+
+for pkg in vue vant leaflet; do fetch "$pkg"; rm -rf "${VENDOR:?}/$pkg"; mkdir -p "$VENDOR/$pkg"; done
+
+# Vue: the runtime-only build; the CSP forbids eval, so components are render functions.
+cp "$TMP/vue/package/dist/vue.runtime.global.prod.js" "$TMP/vue/package/LICENSE" "$VENDOR/vue/"
+# Vant: UMD build (expects the global Vue) and its CSS. The icon font is inlined as woff2; the
+# fallback woff on at.alicdn.com is dropped (the CSP allows no other origin, and nothing may be
+# fetched from a CDN).
+cp "$TMP/vant/package/lib/vant.min.js" "$TMP/vant/package/LICENSE" "$VENDOR/vant/"
+sed 's#,url(//at\.alicdn\.com/[^)]*) format("woff")##g' "$TMP/vant/package/lib/index.css" \
+  >"$VENDOR/vant/index.css"
+# Leaflet: loaded only when a map is opened.
+cp "$TMP/leaflet/package/dist/leaflet.js" "$TMP/leaflet/package/dist/leaflet.css" \
+  "$TMP/leaflet/package/LICENSE" "$VENDOR/leaflet/"
+mkdir -p "$VENDOR/leaflet/images"
+cp "$TMP/leaflet/package/dist/images/"*.png "$VENDOR/leaflet/images/"
+
+echo "vendored: $(grep -v '^#' "$VENDOR/VERSIONS" | tr '\n' ' ')"
