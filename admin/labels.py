@@ -12,13 +12,13 @@ that every column of every admin table ends up with a Chinese title.
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 from typing import Any
 
 from piccolo.table import Table
 
 from app.labels import LABELS as DOMAIN_CHOICE_LABELS
+from app.record_names import CHINESE
 from tables.choices import CareTag
 
 # Table name → Chinese name (menu, headings) and English name (English UI).
@@ -72,6 +72,12 @@ TABLES: dict[str, tuple[str, str]] = {
     "volunteer_service": ("派单服务", "Volunteer service on work items"),
     "sessions": ("登录会话", "Sessions"),
     "mfa_authenticator_secret": ("两步验证密钥", "MFA secrets"),
+    "report_template": ("统计报表模板", "Report templates"),
+    "report_field": ("报表字段", "Report fields"),
+    "report_request": ("统计任务", "Report requests"),
+    "report_answer": ("填报", "Report answers"),
+    "report_value": ("填报值", "Report values"),
+    "department_token": ("部门令牌", "Department tokens"),
 }
 
 # Columns every table shares.
@@ -415,96 +421,91 @@ COLUMNS: dict[str, dict[str, str]] = {
         "superuser": "超级管理员",
         "last_login": "上次登录",
     },
+    "party_organisation": {
+        "name": "名称",
+        "level": "层级",
+        "parent": "上级党组织",
+        "street": "所属街道",
+        "community": "所属社区",
+        "secretary": "书记",
+    },
+    "party_organisation_grid": {
+        "organisation": "党组织",
+        "grid": "网格",
+        "community": "所属社区",
+    },
+    "party_member": {
+        "member_name": "姓名",
+        "resident": "居民",
+        "staff": "工作人员",
+        "kind": "党员类别",
+        "organisation": "所在党组织",
+        "community": "所属社区",
+        "grid": "服务网格",
+        "reporting_unit": "报到单位",
+        "reported_on": "报到日期",
+        "joined_on": "入党日期",
+    },
+    "volunteer_team": {
+        "name": "名称",
+        "kind": "类型",
+        "community": "所属社区",
+        "unit": "所属单位",
+    },
+    "volunteer": {
+        "name": "姓名",
+        "resident": "居民",
+        "user": "登录账号",
+        "phone": "电话",
+        "team": "志愿服务队",
+        "community": "所属社区",
+        "skills": "技能",
+        "availability": "可服务时间",
+    },
+    "volunteer_activity": {
+        "title": "标题",
+        "kind": "活动类型",
+        "description": "内容",
+        "community": "所属社区",
+        "grid": "网格",
+        "place": "地点",
+        "latitude": "纬度",
+        "longitude": "经度",
+        "radius_m": "签到半径（米）",
+        "starts_at": "开始时间",
+        "ends_at": "结束时间",
+        "slots": "名额",
+        "skills_wanted": "所需技能",
+        "status": "状态",
+        "organiser": "组织者",
+        "work_item": "关联事项",
+    },
+    "volunteer_signup": {
+        "activity": "活动",
+        "volunteer": "志愿者",
+        "community": "所属社区",
+        "status": "报名状态",
+        "signed_up_at": "报名时间",
+        "cancelled_at": "取消时间",
+        "checked_in_at": "签到时间",
+        "checked_out_at": "签退时间",
+        "check_in_method": "签到方式",
+        "hours": "服务时长（小时）",
+        "points": "积分",
+        "confirmed_at": "确认时间",
+        "confirmed_by": "确认人",
+    },
+    "volunteer_service": {
+        "work_item": "工作事项",
+        "volunteer": "志愿者",
+        "community": "所属社区",
+        "served_on": "服务日期",
+        "hours": "服务时长（小时）",
+        "points": "积分",
+        "note": "服务内容",
+        "recorded_by": "记录人",
+    },
 }
-
-COLUMNS.update(
-    {
-        "party_organisation": {
-            "name": "名称",
-            "level": "层级",
-            "parent": "上级党组织",
-            "street": "所属街道",
-            "community": "所属社区",
-            "secretary": "书记",
-        },
-        "party_organisation_grid": {
-            "organisation": "党组织",
-            "grid": "网格",
-            "community": "所属社区",
-        },
-        "party_member": {
-            "member_name": "姓名",
-            "resident": "居民",
-            "staff": "工作人员",
-            "kind": "党员类别",
-            "organisation": "所在党组织",
-            "community": "所属社区",
-            "grid": "服务网格",
-            "reporting_unit": "报到单位",
-            "reported_on": "报到日期",
-            "joined_on": "入党日期",
-        },
-        "volunteer_team": {
-            "name": "名称",
-            "kind": "类型",
-            "community": "所属社区",
-            "unit": "所属单位",
-        },
-        "volunteer": {
-            "name": "姓名",
-            "resident": "居民",
-            "user": "登录账号",
-            "phone": "电话",
-            "team": "志愿服务队",
-            "community": "所属社区",
-            "skills": "技能",
-            "availability": "可服务时间",
-        },
-        "volunteer_activity": {
-            "title": "标题",
-            "kind": "活动类型",
-            "description": "内容",
-            "community": "所属社区",
-            "grid": "网格",
-            "place": "地点",
-            "latitude": "纬度",
-            "longitude": "经度",
-            "radius_m": "签到半径（米）",
-            "starts_at": "开始时间",
-            "ends_at": "结束时间",
-            "slots": "名额",
-            "skills_wanted": "所需技能",
-            "status": "状态",
-            "organiser": "组织者",
-            "work_item": "关联事项",
-        },
-        "volunteer_signup": {
-            "activity": "活动",
-            "volunteer": "志愿者",
-            "community": "所属社区",
-            "status": "报名状态",
-            "signed_up_at": "报名时间",
-            "cancelled_at": "取消时间",
-            "checked_in_at": "签到时间",
-            "checked_out_at": "签退时间",
-            "check_in_method": "签到方式",
-            "hours": "服务时长（小时）",
-            "points": "积分",
-            "confirmed_at": "确认时间",
-            "confirmed_by": "确认人",
-        },
-        "volunteer_service": {
-            "work_item": "工作事项",
-            "volunteer": "志愿者",
-            "community": "所属社区",
-            "served_on": "服务日期",
-            "hours": "服务时长（小时）",
-            "points": "积分",
-            "note": "服务内容",
-            "recorded_by": "记录人",
-        },
-    }
-)
 
 # Enum class name → value → Chinese name, for the vocabularies app/labels.py does not name.
 EXTRA_CHOICES: dict[str, dict[str, str]] = {
@@ -583,23 +584,9 @@ EXTRA_CHOICES: dict[str, dict[str, str]] = {
 # Array columns whose items come from a vocabulary the column itself does not declare.
 ARRAY_CHOICES: dict[str, dict[str, type[Enum]]] = {"household": {"care_tags": CareTag}}
 
-CJK = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff/（）()、]*")
-
 
 def has_chinese(text: str) -> bool:
-    return CJK.search(text) is not None
-
-
-TABLES.update(
-    {
-        "report_template": ("统计报表模板", "Report templates"),
-        "report_field": ("报表字段", "Report fields"),
-        "report_request": ("统计任务", "Report requests"),
-        "report_answer": ("填报", "Report answers"),
-        "report_value": ("填报值", "Report values"),
-        "department_token": ("部门令牌", "Department tokens"),
-    }
-)
+    return CHINESE.search(text) is not None
 
 
 def table_names(table: type[Table]) -> tuple[str, str]:
@@ -608,7 +595,7 @@ def table_names(table: type[Table]) -> tuple[str, str]:
     if tablename in TABLES:
         return TABLES[tablename]
     english = tablename.replace("_", " ").capitalize()
-    match = CJK.search(table._meta.help_text or "")
+    match = CHINESE.search(table._meta.help_text or "")
     return (match.group(0) if match else english, english)
 
 
@@ -617,7 +604,7 @@ def column_title(tablename: str, column: str, help_text: str | None = None) -> s
     title = COLUMNS.get(tablename, {}).get(column) or COMMON.get(column)
     if title:
         return title
-    match = CJK.search(help_text or "")
+    match = CHINESE.search(help_text or "")
     return match.group(0) if match else None
 
 

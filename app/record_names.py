@@ -14,7 +14,7 @@ from typing import NamedTuple
 from piccolo.table import Table
 
 # Chinese words (as the admin finds them in help texts), and the end of a help text's name.
-_CHINESE = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff/（）()、]*")
+CHINESE = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff/（）()、]*")
 _NAME_ENDS = re.compile(r"[:,(（]")
 
 
@@ -38,10 +38,10 @@ def _words(help_text: str | None, sql_name: str) -> Words:
     """The first Chinese words of the help text, and its English up to the first ':' or ','
     ("楼栋 Building: residential or commercial" → 楼栋, Building)."""
     words = sql_name.replace("_", " ").capitalize()
-    chinese = _CHINESE.search(help_text or "")
+    chinese = CHINESE.search(help_text or "")
     if chinese is None:  # an explanation, not a name ("9 digits: district code + …")
         return Words(words, words)
-    english = _NAME_ENDS.split(_CHINESE.sub("", help_text or ""), maxsplit=1)[0].strip()
+    english = _NAME_ENDS.split(CHINESE.sub("", help_text or ""), maxsplit=1)[0].strip()
     return Words(chinese.group(0), english or words)
 
 
