@@ -8,7 +8,8 @@
  *
  * Items:
  *   {kind: "write", id, label, url, body, photos: [blob ids], photoField: "photos"|"photo",
- *    uploaded: {blob id: stored path}, created, status, reason}
+ *    uploaded: {blob id: stored path}, created, order (W.queueOrder: replayed in it), status,
+ *    reason}
  *   {kind: "patrol", id, label, grid, started_at, points: [...], sent, ended_at, server_id, …}:
  *    a patrol is one item; start, each batch of points and stop get keys derived from its id.
  */
@@ -19,7 +20,7 @@
 
   function refresh() {
     return W.db.all("outbox").then(function (items) {
-      items.sort(function (a, b) { return a.created < b.created ? -1 : 1; });
+      items.sort(function (a, b) { return (a.order || 0) - (b.order || 0); });
       S.outbox = items;
       return items;
     });
@@ -146,7 +147,7 @@
           // A plain copy: the screens' reactive proxies cannot be stored in IndexedDB.
           kind: "write", id: W.uuid(), label: spec.label, url: spec.url, body: JSON.parse(JSON.stringify(spec.body)),
           photos: ids, photoField: spec.photoField || "photos", uploaded: {},
-          created: W.nowIso(), status: "pending", reason: ""
+          created: W.nowIso(), order: W.queueOrder(), status: "pending", reason: ""
         };
         return W.db.put("outbox", item).then(function () {
           if (!navigator.onLine) { askForSync(); return refresh().then(function () { return { queued: true }; }); }

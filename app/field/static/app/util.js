@@ -33,6 +33,14 @@ window.WGT = window.WGT || {};
       sign + pad(Math.floor(off / 60)) + ":" + pad(off % 60);
   };
 
+  // The order writes were queued in: strictly increasing within a page, and Date.now()
+  // moves on across reloads. `created` (seconds) alone ties for two taps in one second.
+  var lastOrder = 0;
+  W.queueOrder = function () {
+    lastOrder = Math.max(Date.now(), lastOrder + 1);
+    return lastOrder;
+  };
+
   W.time = function (iso) {
     if (!iso) return "";
     var d = new Date(iso);

@@ -99,7 +99,7 @@
         s.patrol = {
           kind: "patrol", id: W.uuid(), label: "巡查 " + ((W.gridById(s.grid) || {}).name || ""),
           grid: s.grid, started_at: W.nowIso(), points: [], sent: 0, ended_at: null, server_id: null,
-          distance_m: null, created: W.nowIso(), status: "pending", reason: ""
+          distance_m: null, created: W.nowIso(), order: W.queueOrder(), status: "pending", reason: ""
         };
         save().then(function () { return flush(); }).then(function () { follow(); return here(true); });
       }
