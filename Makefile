@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: vendor system-packages run test lint typecheck check migrations demo clean-data bench bench-small backup restore
+.PHONY: vendor system-packages run test lint typecheck check migrations demo clean-data bench bench-small bench-field bench-residents backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -89,6 +89,14 @@ bench: $(BENCH_STAMP)
 
 bench-small: $(BENCH_STAMP)
 	$(BIN)/python -m bench --scale small
+
+# 网格通 field writes (bench/field.py): check-in, photo report, a replayed batch of 100.
+bench-field: $(BENCH_STAMP)
+	$(BIN)/python -m bench.field --scale $(or $(SCALE),small)
+
+# Residents' submissions with a photo and the tracking page, against Open311 (bench/residents.py).
+bench-residents: $(BENCH_STAMP)
+	$(BIN)/python -m bench.residents --scale $(or $(SCALE),small)
 
 # Refresh the vendored JavaScript (npm) by the versions in app/field/static/vendor/VERSIONS.
 vendor:

@@ -7,4 +7,5 @@ SIDEBAR_LINKS: dict[str, str] = {
     "网格地图与看板 Maps": "/maps/",
     "Excel 导入导出": "/excel/",
     "社区公开 Public pages": "/public/",
+    "居民二维码海报 Residents' posters": "/r/poster/",
 }

@@ -59,6 +59,7 @@ from tables import (
 from tables.notices import PublicNotice
 from tables.open311 import ServiceRequest
 from tables.party import PartyMember, PartyOrganisation, PartyOrganisationGrid
+from tables.residents import ResidentCase, TrackingCode
 from tables.volunteers import (
     Volunteer,
     VolunteerActivity,
@@ -113,6 +114,7 @@ MENU: dict[str, list[Any]] = {
         assessment.EvaluationRollup,
     ],
     "监督 Supervision": [supervision.SupervisionRecord],
+    "居民诉求 Residents": [ResidentCase, TrackingCode],
     "公开 Openness": [PublicNotice],
     "党建 Party building": [PartyOrganisation, PartyOrganisationGrid, PartyMember],
     "志愿服务 Volunteers": [
@@ -162,6 +164,10 @@ STATISTICS_RECORD = (
 PHONE_RECORD = (
     "这是网格员在网格通（手机）上记录的，不能在后台修改 Recorded by grid workers in the phone app"
     " (/m/); it cannot be edited here"
+)
+RESIDENT_RECORD = (
+    "居民诉求由居民提交或热线登记，请用“居民诉求”表单审核、答复、定位或合并"
+    " Use the 居民诉求 forms to publish, reply, place or merge"
 )
 REVIEW_RECORD = (
     "日记点评请在网格通或接口中提出 Review diary entries in the phone app (/m/) or its API;"
@@ -214,6 +220,7 @@ def table_hooks() -> dict[Any, list[Hook]]:
         jobs.WebhookDelivery: read_only_hooks(SYSTEM_RECORD),
         tokens.ApiToken: read_only_hooks(TOKEN_RECORD),
         ServiceRequest: read_only_hooks(SYSTEM_RECORD),
+        **{table: read_only_hooks(RESIDENT_RECORD) for table in MENU["居民诉求 Residents"]},
         field.Patrol: read_only_hooks(PHONE_RECORD),
         field.PatrolPoint: read_only_hooks(PHONE_RECORD),
         field.FieldReport: read_only_hooks(PHONE_RECORD),

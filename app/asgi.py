@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, Response, asgi, get
+from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -21,6 +22,7 @@ from app.system.empty_params import EmptyQueryParameters
 from app.system.limits import BodyLimit
 from app.system.problems import EXCEPTION_HANDLERS
 from app.system.security import SecurityHeaders
+from app.tiles.basemap import base_map_of
 
 
 @asgi("/admin", is_mount=True, copy_scope=True)
@@ -52,12 +54,16 @@ async def database_pool(app: Litestar) -> AsyncIterator[None]:
 
 
 def create_app() -> Litestar:
+    base_map = base_map_of(settings)
     return Litestar(
         route_handlers=[index, admin, *ROUTE_HANDLERS],
         lifespan=[database_pool, jobs_lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[EmptyQueryParameters()],
-        before_send=[SecurityHeaders(production=settings.production)],
+        before_send=[
+            SecurityHeaders(production=settings.production, tile_origins=base_map.origins)
+        ],
+        state=State({"base_map": base_map}),
         openapi_config=OpenAPIConfig(
             title="人民网格 People's Grid API",
             version="1.0.0",

@@ -195,6 +195,9 @@ PERMISSIONS: dict[str, dict[Level, Grant]] = {
     ),
     "public_notice": grants(COMMUNITY_DATA, COMMUNITY_STAFF),
     "open311_request": grants(COMMUNITY_DATA, SYSTEM),
+    # Residents' cases are written by the residents' pages and the staff's forms (services)
+    "resident_case": grants(COMMUNITY_DATA, SYSTEM),
+    "tracking_code": grants(COMMUNITY_DATA, SYSTEM),
     # ---- system: notices to staff are theirs to read; the audit trail is for superusers
     "reminder": grants(
         {D: ALL, S: STREET, C: COMMUNITY, G: COMMUNITY},

@@ -13,7 +13,9 @@ from app.field.pages import field_pages_router
 from app.field.routes import field_router
 from app.open311.controllers import open311_router
 from app.pages.routes import pages_router
+from app.residents.pages import ROUTERS as RESIDENT_ROUTERS
 from app.system.health import health
+from app.tiles.routes import tiles_router
 from app.volunteers.pages import volunteer_router
 
 ROUTE_HANDLERS: list[Any] = [
@@ -25,4 +27,6 @@ ROUTE_HANDLERS: list[Any] = [
     field_pages_router,
     field_router,
     volunteer_router,
+    tiles_router,
+    *RESIDENT_ROUTERS,
 ]

@@ -69,6 +69,18 @@ class Settings:
         default_factory=lambda: _env("PATROL_COUNTS_AS_CHECK_IN", "1") in {"1", "true"}
     )
     photo_max_bytes: int = field(default_factory=lambda: int(_env("PHOTO_MAX_BYTES", "8000000")))
+    # Residents' pages (/r/, app/residents): abuse limits per 5-minute window, the proof of
+    # work asked before a submission (leading zero bits of a SHA-256), the radius of the
+    # "already reported" suggestion and the days a closed case may be reopened.
+    resident_ip_limit: int = field(default_factory=lambda: int(_env("RESIDENT_IP_LIMIT", "20")))
+    resident_phone_limit: int = field(
+        default_factory=lambda: int(_env("RESIDENT_PHONE_LIMIT", "5"))
+    )
+    resident_pow_bits: int = field(default_factory=lambda: int(_env("RESIDENT_POW_BITS", "16")))
+    resident_nearby_m: float = field(default_factory=lambda: float(_env("RESIDENT_NEARBY_M", "50")))
+    resident_reopen_days: int = field(
+        default_factory=lambda: int(_env("RESIDENT_REOPEN_DAYS", "7"))
+    )
     # Time limits (时限): the working day in TIMEZONE as HH:MM-HH:MM periods; the longest
     # extension a community admin may approve (longer ones go to the street), in working
     # days; how many extensions one work item may ask for.
@@ -91,6 +103,14 @@ class Settings:
         default_factory=lambda: float(_env("VOLUNTEER_CANCEL_CUTOFF_H", "2"))
     )
     volunteer_qr_ttl_s: int = field(default_factory=lambda: int(_env("VOLUNTEER_QR_TTL_S", "300")))
+
+    # Base map under the app's own layers (app/tiles): a Tianditu key (天地图, the official
+    # base map, CGCS2000 = WGS84 without offset), any XYZ tile URL with its attribution, or
+    # an MBTiles file the app serves itself (intranets). None set: no base map.
+    tianditu_key: str = field(default_factory=lambda: _env("TIANDITU_KEY"))
+    map_tile_url: str = field(default_factory=lambda: _env("MAP_TILE_URL"))
+    map_tile_attribution: str = field(default_factory=lambda: _env("MAP_TILE_ATTRIBUTION"))
+    map_mbtiles: str = field(default_factory=lambda: _env("MAP_MBTILES"))
 
     @property
     def timezone(self) -> ZoneInfo:

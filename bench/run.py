@@ -236,12 +236,12 @@ WRITTEN_TABLES = (
 )
 
 
-async def last_ids(url: str) -> dict[str, int]:
+async def last_ids(url: str, tables: tuple[str, ...] = WRITTEN_TABLES) -> dict[str, int]:
     """The highest id of each table the write scenarios add to (before they run)."""
     conn = await asyncpg.connect(dsn=url)
     try:
         ids = {}
-        for table in WRITTEN_TABLES:
+        for table in tables:
             if await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", table):
                 ids[table] = await conn.fetchval(f"SELECT coalesce(max(id), 0) FROM {table}")
         return ids

@@ -16,7 +16,7 @@ fetch() {  # fetch <package>: unpack its npm tarball into $TMP/<package>
   mkdir -p "$TMP/$1" && tar xzf "$TMP/$1-$(version "$1").tgz" -C "$TMP/$1"
 }
 
-for pkg in vue vant leaflet; do fetch "$pkg"; rm -rf "${VENDOR:?}/$pkg"; mkdir -p "$VENDOR/$pkg"; done
+for pkg in vue vant leaflet leaflet.markercluster leaflet.heat; do fetch "$pkg"; rm -rf "${VENDOR:?}/$pkg"; mkdir -p "$VENDOR/$pkg"; done
 
 # Vue: the runtime-only build; the CSP forbids eval, so components are render functions.
 cp "$TMP/vue/package/dist/vue.runtime.global.prod.js" "$TMP/vue/package/LICENSE" "$VENDOR/vue/"
@@ -31,5 +31,14 @@ cp "$TMP/leaflet/package/dist/leaflet.js" "$TMP/leaflet/package/dist/leaflet.css
   "$TMP/leaflet/package/LICENSE" "$VENDOR/leaflet/"
 mkdir -p "$VENDOR/leaflet/images"
 cp "$TMP/leaflet/package/dist/images/"*.png "$VENDOR/leaflet/images/"
+
+# Leaflet plug-ins for the maps (app/field/static/app/basemap.js): marker clustering (its
+# browser build and both stylesheets) and the heat layer (its browser build, simpleheat inside).
+cp "$TMP/leaflet.markercluster/package/dist/leaflet.markercluster.js" \
+  "$TMP/leaflet.markercluster/package/dist/MarkerCluster.css" \
+  "$TMP/leaflet.markercluster/package/dist/MarkerCluster.Default.css" \
+  "$TMP/leaflet.markercluster/package/MIT-LICENCE.txt" "$VENDOR/leaflet.markercluster/"
+cp "$TMP/leaflet.heat/package/dist/leaflet-heat.js" "$TMP/leaflet.heat/package/LICENSE" \
+  "$VENDOR/leaflet.heat/"
 
 echo "vendored: $(grep -v '^#' "$VENDOR/VERSIONS" | tr '\n' ' ')"

@@ -90,6 +90,10 @@ class EvaluationRollup(
     on_time_rate = Float(null=True, default=None, help_text="按时办结率")
     supervision_response_rate = Float(null=True, default=None, help_text="监督回应率")
     avg_response_hours = Float(null=True, default=None, help_text="平均回应时长(小时)")
+    satisfaction_rate = Float(
+        null=True, default=None, help_text="群众满意率 Residents' ratings 满意 or 基本满意"
+    )
+    ratings = Integer(default=0, help_text="评价数 Residents' ratings given in the period")
     top_down_score = Float(null=True, default=None, help_text="自上而下评分")
     bottom_up_score = Float(null=True, default=None, help_text="自下而上评分")
     average_score = Float(null=True, default=None, help_text="平均评分")

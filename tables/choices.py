@@ -88,6 +88,7 @@ class WorkSource(StrEnum):
     diary = "diary"
     supervision = "supervision"
     hotline = "hotline"
+    resident = "resident"  # a resident's own report on the public pages (/r/)
 
 
 class WorkStatus(StrEnum):
@@ -127,6 +128,8 @@ class MeasuredMetric(StrEnum):
     party_grid_leader_rate = "party_grid_leader_rate"  # grids whose grid leader is a member
     party_members_serving_rate = "party_members_serving_rate"  # members who served in the period
     in_service_serving_rate = "in_service_serving_rate"  # 双报到 members who served there
+    # 群众满意率: ratings 满意 or 基本满意 over the residents' ratings given in the period.
+    resident_satisfaction_rate = "resident_satisfaction_rate"
 
 
 class TargetKind(StrEnum):
@@ -271,3 +274,24 @@ class SignupStatus(StrEnum):
 class CheckInMethod(StrEnum):
     position = "position"  # 定位签到
     qr = "qr"  # 扫码签到
+
+
+class CaseChannel(StrEnum):
+    """How a resident case came in."""
+
+    web = "web"  # the resident's own phone, on the public pages (/r/)
+    hotline = "hotline"  # a call to the 1890 line, recorded by a call-taker
+
+
+class CodeKind(StrEnum):
+    """Whose tracking code it is."""
+
+    reporter = "reporter"  # the resident who reported
+    me_too = "me_too"  # 我也遇到了: another resident with the same problem
+    caller = "caller"  # read back to a caller of the 1890 line
+
+
+class Satisfaction(StrEnum):
+    satisfied = "satisfied"  # 满意
+    basically_satisfied = "basically_satisfied"  # 基本满意
+    dissatisfied = "dissatisfied"  # 不满意

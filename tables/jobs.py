@@ -21,6 +21,7 @@ from piccolo.table import Table
 
 from tables.areas import Street
 from tables.system import Reminder
+from tables.work import WorkItemEvent
 
 
 class JobKind(StrEnum):
@@ -103,7 +104,7 @@ class WebhookEndpoint(
         Varchar(40),
         default=list,
         help_text="事件 Events to send (empty = all): reminder.check_in, escalation.work_item, "
-        "escalation.supervision, reminder.diary_follow_up",
+        "escalation.supervision, reminder.diary_follow_up, resident.case_status",
     )
     active = Boolean(default=True, help_text="启用 Active")
     created_at = Timestamptz()
@@ -116,7 +117,14 @@ class WebhookDelivery(
         WebhookEndpoint, null=False, index=True, help_text="端点", on_delete=OnDelete.cascade
     )
     reminder = ForeignKey(
-        Reminder, null=False, index=True, help_text="提醒 Notice", on_delete=OnDelete.cascade
+        Reminder, null=True, index=True, help_text="提醒 Notice", on_delete=OnDelete.cascade
+    )
+    work_item_event = ForeignKey(
+        WorkItemEvent,
+        null=True,
+        index=True,
+        help_text="流转记录 Status change of a resident's case (event resident.case_status)",
+        on_delete=OnDelete.cascade,
     )
     event = Varchar(40, help_text="事件 Event")
     payload = JSONB(help_text="内容 JSON body")
@@ -129,6 +137,8 @@ class WebhookDelivery(
     created_at = Timestamptz()
 
     once_per_endpoint = Unique(["endpoint", "reminder"])
+    once_per_change = Unique(["endpoint", "work_item_event"])
+    one_cause = Check("(reminder IS NULL) <> (work_item_event IS NULL)")
 
 
 __all__ = [

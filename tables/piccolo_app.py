@@ -28,6 +28,7 @@ from tables.open311 import ServiceRequest
 from tables.party import PartyMember, PartyOrganisation, PartyOrganisationGrid
 from tables.people import GridAssignment, Leave, StaffMember
 from tables.places import Building, Facility, Household, Organisation, Resident
+from tables.residents import ResidentCase, TrackingCode
 from tables.statistics import (
     DepartmentToken,
     ReportAnswer,
@@ -90,6 +91,8 @@ ALL_TABLES = [
     PublicNotice,
     ApiToken,
     ServiceRequest,
+    ResidentCase,
+    TrackingCode,
     Patrol,
     PatrolPoint,
     CareVisitInterval,

@@ -14,7 +14,9 @@ import os
 import re
 import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -51,6 +53,13 @@ async def live_app() -> AsyncIterator[str]:
     """The app on a local port, served in this event loop until the module's tests are done."""
     from app.asgi import app
 
+    async with serve(app) as url:
+        yield url
+
+
+@asynccontextmanager
+async def serve(app: Any) -> AsyncIterator[str]:
+    """An ASGI app (e.g. one built with other settings) on a local port, in this event loop."""
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
     server = uvicorn.Server(config)

@@ -30,6 +30,8 @@ os.environ["DATABASE_URL"] = asyncio.run(create_database(_server_url, _TEST_DB))
 os.environ.setdefault("TIMEZONE", "Asia/Shanghai")
 # Every test logs in afresh from the same address; the limit itself is tested on its own.
 os.environ.setdefault("ADMIN_LOGIN_LIMIT", "100000")
+# The residents' proof of work at 8 bits (256 hashes) instead of 16: tests solve thousands.
+os.environ.setdefault("RESIDENT_POW_BITS", "8")
 
 from piccolo.apps.user.tables import BaseUser  # noqa: E402
 

@@ -31,6 +31,8 @@ class Rollup(msgspec.Struct, kw_only=True):
     on_time_rate: float | None
     supervision_response_rate: float | None
     avg_response_hours: float | None
+    satisfaction_rate: float | None
+    ratings: int
     top_down_score: float | None
     bottom_up_score: float | None
     average_score: float | None

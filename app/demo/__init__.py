@@ -20,6 +20,7 @@ async def load_demo(today: dt.date | None = None) -> dict[str, str]:
     last month and this month so far, computed by the same jobs that compute them nightly.
     """
     from app.demo.loader import DemoLoader
+    from app.demo.residents import load_residents
     from app.jobs.rollups import run_rollup
     from app.jobs.schedules import ensure_default_schedules
     from app.jobs.schemas import RollupRun
@@ -29,7 +30,10 @@ async def load_demo(today: dt.date | None = None) -> dict[str, str]:
     try:
         async with conn.transaction():
             await conn.execute("SELECT set_config('app.actor_id', '', true)")
-            logins = await DemoLoader(conn, today).load()
+            loader = DemoLoader(conn, today)
+            logins = await loader.load()
+        # Residents' cases go through the services, after the district is committed.
+        await load_residents(loader)
     finally:
         await conn.close()
     await ensure_default_schedules()

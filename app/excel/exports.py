@@ -132,6 +132,8 @@ ROLLUP_FIELDS = [
     Field("按时办结率", "on_time_rate", PERCENT),
     Field("监督回应率", "supervision_response_rate", PERCENT),
     Field("平均回应时长(小时)", "avg_response_hours", DECIMAL),
+    Field("群众满意率", "satisfaction_rate", PERCENT),
+    Field("评价数", "ratings"),
     Field("自上而下评分", "top_down_score", DECIMAL),
     Field("自下而上评分", "bottom_up_score", DECIMAL),
     Field("综合得分", "composite_score", DECIMAL),

@@ -17,6 +17,7 @@ from typing import Any
 
 import msgspec
 
+from app import coordinates
 from app.areas import services as areas
 from app.areas.schemas import GridCreate
 from app.errors import DomainError, NotFound, ValidationFailed
@@ -50,7 +51,8 @@ class Column:
 
     header: str
     field: str
-    kind: str = "text"  # text | int | float | choice | choices | polygon | ref | secret
+    # text | int | float | choice | choices | polygon | ref | secret | coordinate_system
+    kind: str = "text"
     required: bool = False
     example: Any = ""
     note: str = ""
@@ -187,6 +189,8 @@ def read_cell(column: Column, value: Any, lookups: Lookups) -> Any:
         return cells.number(value, column.field)
     if column.kind == "polygon":
         return cells.polygon(value, column.field)
+    if column.kind == "coordinate_system":
+        return coordinates.system_of(cells.text(value), column.field)
     if column.kind == "choices":
         enum = column.choices
         return [value_of(enum, item) if enum else item for item in cells.items(value)]
@@ -310,9 +314,16 @@ BUILDINGS = ImportSpec(
         Column("楼栋编码", "code", example="340705001001001001", note="留空则按网格自动编号"),
         Column("地址", "address", required=True, example="五松小区1栋"),
         Column("类型", "kind", "choice", example="住宅", choices=BuildingKind),
-        Column("经度", "longitude", "float", True, 117.7915, "WGS84，须在网格内"),
-        Column("纬度", "latitude", "float", True, 30.9550, "WGS84，须在网格内"),
+        Column("经度", "longitude", "float", True, 117.7915, "按“坐标系”列，须在网格内"),
+        Column("纬度", "latitude", "float", True, 30.9550, "按“坐标系”列，须在网格内"),
         Column("层数", "floors", "int", example=6),
+        Column(
+            "坐标系",
+            "coordinate_system",
+            "coordinate_system",
+            example="WGS84",
+            note="WGS84（GPS、天地图，默认）、GCJ-02（高德、腾讯）或 BD-09（百度）；存为 WGS84",
+        ),
     ],
     save=_save_building,
 )

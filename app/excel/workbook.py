@@ -18,7 +18,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.excel.specs import ImportSpec
+from app.coordinates import SYSTEMS
+from app.excel.specs import Column, ImportSpec
 from app.labels import LABELS
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,6 +50,13 @@ def content_disposition(filename: str) -> str:
 # ---------------------------------------------------------------- templates
 
 
+def allowed_values(column: Column) -> list[str]:
+    """What a column's cells may hold, when that is a closed list (for drop-downs)."""
+    if column.kind == "coordinate_system":
+        return list(SYSTEMS)
+    return list(LABELS.get(column.choices, {}).values()) if column.choices else []
+
+
 def template(spec: ImportSpec) -> bytes:
     """The import template of a kind: the header row (required columns marked * and red),
     drop-down lists for closed vocabularies, and a second sheet explaining every column."""
@@ -70,8 +78,8 @@ def template(spec: ImportSpec) -> bytes:
         sheet.column_dimensions[letter].width = max(14, len(column.header) * 2 + 6)
         # Codes and ID numbers must stay text: Excel would turn 18 digits into 3.4E+17.
         sheet.column_dimensions[letter].number_format = "@"
-        if column.choices is not None and column.kind == "choice":
-            names = list(LABELS.get(column.choices, {}).values())
+        names = allowed_values(column)
+        if names and column.kind in ("choice", "coordinate_system"):
             validation = DataValidation(
                 type="list", formula1='"' + ",".join(names) + '"', allow_blank=True
             )
@@ -94,7 +102,7 @@ def _explanations(workbook: Workbook, spec: ImportSpec) -> None:
     for cell in sheet[5]:
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
     for column in spec.columns:
-        allowed = "、".join(LABELS.get(column.choices, {}).values()) if column.choices else ""
+        allowed = "、".join(allowed_values(column))
         sheet.append(
             [column.header, "是" if column.required else "", column.example, column.note, allowed]
         )

@@ -16,6 +16,7 @@ from litestar.response import File
 from app.clock import local_today
 from app.errors import NotFound, ValidationFailed
 from app.field import checkins, diary, households, overview, patrols, photos, reports, work
+from app.field import statistics as field_statistics
 from app.field.auth import FieldCaller, log_in, log_out, session_cookies
 from app.field.idempotency import Answer, idempotent
 from app.field.schemas import (
@@ -31,8 +32,11 @@ from app.field.schemas import (
     decode,
     to_plain,
 )
+from app.residents import hotline
+from app.residents.hotline import HotlineBody
 from app.scope import scoped_transaction
 from app.settings import settings
+from app.statistics.schemas import AnswerValues
 from tables.field import FieldPhoto
 
 Read = Callable[[], Awaitable[Any]]
@@ -265,10 +269,72 @@ async def review_diary_entry(
     return await idempotent(request, caller, write)
 
 
+@post("/hotline-calls")
+async def record_hotline_call(
+    request: Request[Any, Any, Any], caller: FieldCaller
+) -> Response[Any]:
+    """1890 热线: a call recorded in one screen; the answer holds the code to read back."""
+
+    async def write() -> Answer:
+        received = await hotline.record_call(
+            caller.scope, decode(await request.body(), HotlineBody)
+        )
+        return _created(received.to_json())
+
+    return await idempotent(request, caller, write)
+
+
+@get("/statistics")
+async def statistics_inbox(caller: FieldCaller) -> Any:
+    return await _read(caller, lambda: field_statistics.inbox(caller))
+
+
+@get("/statistics/{answer_id:int}")
+async def statistics_answer(caller: FieldCaller, answer_id: int) -> Any:
+    return await _read(caller, lambda: field_statistics.answer_detail(caller, answer_id))
+
+
+@post("/statistics/{answer_id:int}/open")
+async def open_statistics(
+    request: Request[Any, Any, Any], caller: FieldCaller, answer_id: int
+) -> Response[Any]:
+    """Open an answer to fill it: its bound fields computed, fields asked before 上期."""
+
+    async def write() -> Answer:
+        return _ok(await field_statistics.open_answer(caller, answer_id))
+
+    return await idempotent(request, caller, write)
+
+
+async def _save_statistics(
+    request: Request[Any, Any, Any], caller: FieldCaller, answer_id: int, submit: bool
+) -> Response[Any]:
+    async def write() -> Answer:
+        body = decode(await request.body(), AnswerValues)
+        return _ok(await field_statistics.save_answer(caller, answer_id, body.values, submit))
+
+    return await idempotent(request, caller, write)
+
+
+@post("/statistics/{answer_id:int}/values")
+async def save_statistics(
+    request: Request[Any, Any, Any], caller: FieldCaller, answer_id: int
+) -> Response[Any]:
+    return await _save_statistics(request, caller, answer_id, submit=False)
+
+
+@post("/statistics/{answer_id:int}/submit")
+async def submit_statistics(
+    request: Request[Any, Any, Any], caller: FieldCaller, answer_id: int
+) -> Response[Any]:
+    return await _save_statistics(request, caller, answer_id, submit=True)
+
+
 HANDLERS = [
     login,
     logout,
     me,
+    record_hotline_call,
     today,
     grid_map,
     report_categories,
@@ -289,4 +355,9 @@ HANDLERS = [
     record_visit,
     move_work_item,
     review_diary_entry,
+    statistics_inbox,
+    statistics_answer,
+    open_statistics,
+    save_statistics,
+    submit_statistics,
 ]

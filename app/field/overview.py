@@ -16,7 +16,7 @@ from app.field.visits_due import visits_due
 from app.geo import stored_geojson
 from app.labels import label
 from app.settings import settings
-from tables.areas import ResponsibilityGrid
+from tables.areas import Community, ResponsibilityGrid
 from tables.choices import StaffRole
 from tables.daily import CheckIn
 from tables.people import StaffMember
@@ -66,9 +66,17 @@ async def me(caller: FieldCaller) -> Row:
         if row is not None:
             staff = {**row, "role_label": label(StaffRole, row["role"])}
     user = await _username(caller.user_id)
+    community = None
+    if caller.scope.community_id is not None:
+        community = (
+            await Community.select(Community.code, Community.name)
+            .where(Community._meta.primary_key == caller.scope.community_id)
+            .first()
+        )
     return {
         "user": {"id": caller.user_id, "username": user},
         "staff": staff,
+        "community": community,
         "level": caller.scope.level.value,
         "grids": await my_grids(caller),
         "settings": {

@@ -1,8 +1,8 @@
 """The pages of 网格通 (/m/): the app shell, its manifest, its service worker, its static files.
 
-Everything the phone runs is a static file under app/field/static/ (vendored Vue, Vant and
-Leaflet, and the app's own scripts, written as render functions: the CSP allows no eval and
-no inline script). Static files are addressed with the content hash of the whole bundle
+Everything the phone runs is a static file under app/field/static/ (vendored Vue, Vant,
+Leaflet with its clustering and heat plug-ins, and the app's own scripts, written as render
+functions: the CSP allows no eval and no inline script). Static files are addressed with the content hash of the whole bundle
 (`?v=…`), so they are cached for a year and a release changes every URL; the shell and the
 service worker are revalidated on each load so a release reaches phones at their next start.
 Responses are gzipped here (once per file and process) because the app has no compression
@@ -37,6 +37,7 @@ SHELL_JS = [
     "app/api.js",
     "app/outbox.js",
     "app/device.js",
+    "app/basemap.js",
     "app/maps.js",
     "app/widgets.js",
     "app/screens/login.js",
@@ -48,12 +49,18 @@ SHELL_JS = [
     "app/screens/work.js",
     "app/screens/mine.js",
     "app/screens/map.js",
+    "app/screens/hotline.js",
+    "app/screens/stats.js",
     "app/main.js",
 ]
 # Cached by the service worker at install, so the app opens offline after one visit.
 OFFLINE_EXTRA = [
     "vendor/leaflet/leaflet.js",
     "vendor/leaflet/leaflet.css",
+    "vendor/leaflet.markercluster/leaflet.markercluster.js",
+    "vendor/leaflet.markercluster/MarkerCluster.css",
+    "vendor/leaflet.markercluster/MarkerCluster.Default.css",
+    "vendor/leaflet.heat/leaflet-heat.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
 ]
@@ -84,19 +91,22 @@ def asset_url(name: str) -> str:
     return f"/m/static/{name}?v={bundle_version()}"
 
 
-@cache
-def shell_html() -> str:
-    version = bundle_version()
-    links = "\n".join(f'<link rel="stylesheet" href="{asset_url(n)}">' for n in SHELL_CSS)
-    scripts = "\n".join(f'<script defer src="{asset_url(n)}"></script>' for n in SHELL_JS)
+def render_shell(template: Path, styles: list[str], scripts: list[str]) -> str:
+    """An app shell: `template` with the static files' links (by the bundle's hash) filled in."""
+    links = "\n".join(f'<link rel="stylesheet" href="{asset_url(n)}">' for n in styles)
+    tags = "\n".join(f'<script defer src="{asset_url(n)}"></script>' for n in scripts)
     return (
-        (TEMPLATES / "shell.html")
-        .read_text(encoding="utf-8")
+        template.read_text(encoding="utf-8")
         .replace("{{ styles }}", links)
-        .replace("{{ scripts }}", scripts)
-        .replace("{{ version }}", version)
+        .replace("{{ scripts }}", tags)
+        .replace("{{ version }}", bundle_version())
         .replace("{{ icon }}", asset_url("icons/icon-192.png"))
     )
+
+
+@cache
+def shell_html() -> str:
+    return render_shell(TEMPLATES / "shell.html", SHELL_CSS, SHELL_JS)
 
 
 @cache

@@ -34,7 +34,16 @@ EVENT_CHECK_IN = "reminder.check_in"
 EVENT_WORK_OVERDUE = "escalation.work_item"
 EVENT_SUPERVISION_OVERDUE = "escalation.supervision"
 EVENT_DIARY_FOLLOW_UP = "reminder.diary_follow_up"
-EVENTS = (EVENT_CHECK_IN, EVENT_WORK_OVERDUE, EVENT_SUPERVISION_OVERDUE, EVENT_DIARY_FOLLOW_UP)
+# A resident's case moved (受理, 派遣, 处置, 核查, 办结, 退回): queued by the database itself on
+# every work_item_event of a case's item (migration …t09_30_01), for an SMS or WeChat gateway.
+EVENT_RESIDENT_CASE = "resident.case_status"
+EVENTS = (
+    EVENT_CHECK_IN,
+    EVENT_WORK_OVERDUE,
+    EVENT_SUPERVISION_OVERDUE,
+    EVENT_DIARY_FOLLOW_UP,
+    EVENT_RESIDENT_CASE,
+)
 
 MIN_SECRET_LENGTH = 16
 # A claimed delivery is retried after this long if its sender died mid-request.

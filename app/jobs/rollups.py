@@ -26,6 +26,9 @@ What each number means (all in TIMEZONE):
 - supervision_response_rate: records raised in the period answered by their due time (or
   answered at all when there is none), over those raised; avg_response_hours over answered.
   Grid, community and street only (records are not addressed to one staff member).
+- satisfaction_rate (群众满意率): residents' ratings given in the period (app/residents) that
+  are 满意 or 基本满意, over the ratings given; `ratings` their number. A rating counts for
+  the grid, community and street of the case it rates.
 - top_down_score / bottom_up_score / average_score: the average weighted score (0–100) of
   the assessments of the target whose period overlaps this one.
 - composite_score: the Indicator weights over the measured rates (× max_score) and the
@@ -229,6 +232,26 @@ response_rates AS (
     SELECT 'street', street, count(*), count(*) FILTER (WHERE responded), avg(hours)
     FROM raised GROUP BY street
 ),
+rated AS (
+    SELECT rc.grid, rc.community, c.street,
+           t.rating IN ('satisfied', 'basically_satisfied') AS content
+    FROM tracking_code t
+    JOIN resident_case rc ON rc.id = t.resident_case
+    JOIN community c ON c.id = rc.community
+    CROSS JOIN bounds b
+    WHERE t.rated_at >= b.p_from AND t.rated_at < b.p_to AND t.rated_at <= $6::timestamptz
+),
+satisfaction AS (
+    SELECT 'grid' AS kind, grid AS id, count(*) AS ratings,
+           count(*) FILTER (WHERE content) AS content
+    FROM rated WHERE grid IS NOT NULL GROUP BY grid
+    UNION ALL
+    SELECT 'community', community, count(*), count(*) FILTER (WHERE content)
+    FROM rated GROUP BY community
+    UNION ALL
+    SELECT 'street', street, count(*), count(*) FILTER (WHERE content)
+    FROM rated GROUP BY street
+),
 period_scores AS (
     SELECT a.id AS assessment, a.target_kind AS kind, a.target_id AS id, a.direction,
            sc.indicator, sc.score::numeric AS score,
@@ -285,14 +308,17 @@ metrics AS (
                 ELSE 1 - LEAST(COALESCE(rc.reds, 0), 3)::numeric / 3 END AS red_free,
            rr.done::numeric / NULLIF(rr.raised, 0) AS response_rate,
            rr.hours AS response_hours,{PARTY_RATE_COLUMNS}
+           sa.content::numeric / NULLIF(sa.ratings, 0) AS satisfaction_rate,
+           COALESCE(sa.ratings, 0) AS ratings,
            sc.top_down, sc.bottom_up, sc.average,
            COALESCE(ci.due, 0) + COALESCE(ot.due, 0) + COALESCE(rr.raised, 0)
-               + COALESCE(sc.n, 0) AS sample_size
+               + COALESCE(sa.ratings, 0) + COALESCE(sc.n, 0) AS sample_size
     FROM targets t
     LEFT JOIN check_in_rates ci ON ci.kind = t.kind AND ci.id = t.id
     LEFT JOIN on_time_rates ot ON ot.kind = t.kind AND ot.id = t.id
     LEFT JOIN red_counts rc ON rc.kind = t.kind AND rc.id = t.id
     LEFT JOIN response_rates rr ON rr.kind = t.kind AND rr.id = t.id
+    LEFT JOIN satisfaction sa ON sa.kind = t.kind AND sa.id = t.id
     LEFT JOIN scores sc ON sc.kind = t.kind AND sc.id = t.id
     LEFT JOIN party_counts pc ON pc.kind = t.kind AND pc.id = t.id
 ),
@@ -303,6 +329,7 @@ components AS (
                WHEN 'check_in_rate' THEN m.check_in_rate
                WHEN 'on_time_rate' THEN m.on_time_rate
                WHEN 'supervision_response_rate' THEN m.response_rate
+               WHEN 'resident_satisfaction_rate' THEN m.satisfaction_rate
                WHEN 'red_escalation_free' THEN m.red_free
                WHEN 'party_branch_coverage' THEN m.party_branch_coverage
                WHEN 'party_grid_leader_rate' THEN m.party_grid_leader_rate
@@ -347,11 +374,11 @@ upserted AS (
     INSERT INTO evaluation_rollup AS e (
         target_kind, target_id, parent_kind, parent_id, period_kind, period_start,
         check_in_rate, on_time_rate, supervision_response_rate, avg_response_hours,
-        top_down_score, bottom_up_score, average_score, sample_size, composite_score, rank,
+        satisfaction_rate, ratings, top_down_score, bottom_up_score, average_score, sample_size, composite_score, rank,
         subsidy_grade, computed_at)
     SELECT kind, id, parent_kind, parent_id, $1::text, $2::date,
            check_in_rate::float8, on_time_rate::float8, response_rate::float8,
-           response_hours::float8, top_down::float8, bottom_up::float8, average::float8,
+           response_hours::float8, satisfaction_rate::float8, ratings, top_down::float8, bottom_up::float8, average::float8,
            sample_size, composite::float8, rank, subsidy_grade, $7::timestamptz
     FROM final
     ON CONFLICT (target_kind, target_id, period_kind, period_start) DO UPDATE SET
@@ -359,18 +386,21 @@ upserted AS (
         check_in_rate = EXCLUDED.check_in_rate, on_time_rate = EXCLUDED.on_time_rate,
         supervision_response_rate = EXCLUDED.supervision_response_rate,
         avg_response_hours = EXCLUDED.avg_response_hours,
+        satisfaction_rate = EXCLUDED.satisfaction_rate, ratings = EXCLUDED.ratings,
         top_down_score = EXCLUDED.top_down_score, bottom_up_score = EXCLUDED.bottom_up_score,
         average_score = EXCLUDED.average_score, sample_size = EXCLUDED.sample_size,
         composite_score = EXCLUDED.composite_score, rank = EXCLUDED.rank,
         subsidy_grade = EXCLUDED.subsidy_grade, computed_at = EXCLUDED.computed_at
     WHERE (e.parent_kind, e.parent_id, e.check_in_rate, e.on_time_rate,
-           e.supervision_response_rate, e.avg_response_hours, e.top_down_score,
+           e.supervision_response_rate, e.avg_response_hours, e.satisfaction_rate, e.ratings,
+           e.top_down_score,
            e.bottom_up_score, e.average_score, e.sample_size, e.composite_score, e.rank,
            e.subsidy_grade)
           IS DISTINCT FROM
           (EXCLUDED.parent_kind, EXCLUDED.parent_id, EXCLUDED.check_in_rate,
            EXCLUDED.on_time_rate, EXCLUDED.supervision_response_rate,
-           EXCLUDED.avg_response_hours, EXCLUDED.top_down_score, EXCLUDED.bottom_up_score,
+           EXCLUDED.avg_response_hours, EXCLUDED.satisfaction_rate, EXCLUDED.ratings,
+           EXCLUDED.top_down_score, EXCLUDED.bottom_up_score,
            EXCLUDED.average_score, EXCLUDED.sample_size, EXCLUDED.composite_score,
            EXCLUDED.rank, EXCLUDED.subsidy_grade)
     RETURNING (xmax = 0) AS inserted
@@ -537,8 +567,8 @@ _REPORT = f"""
 SELECT r.target_kind, r.target_id, {_NAMES} AS name,
        r.parent_kind, r.parent_id, {_PARENT_NAMES} AS parent_name,
        r.period_kind, r.period_start, r.check_in_rate, r.on_time_rate,
-       r.supervision_response_rate, r.avg_response_hours, r.top_down_score,
-       r.bottom_up_score, r.average_score, r.sample_size, r.composite_score, r.rank,
+       r.supervision_response_rate, r.avg_response_hours, r.satisfaction_rate, r.ratings,
+       r.top_down_score, r.bottom_up_score, r.average_score, r.sample_size, r.composite_score, r.rank,
        r.subsidy_grade, r.computed_at
 FROM evaluation_rollup r
 LEFT JOIN staff_member s ON r.target_kind = 'staff' AND s.id = r.target_id

@@ -114,7 +114,7 @@ def discovery(base_url: str) -> schemas.Discovery:
     )
 
 
-async def _reportable_entries(street_id: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+async def reportable_entries(street_id: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """(entry, department) of each entry that lets work in today in a reportable category."""
     entries = [
         e for e in await active_entries(street_id, local_today()) if e["category"] in REPORTABLE
@@ -159,7 +159,7 @@ def _supervision_service(service: catalogue.SupervisionService) -> schemas.Servi
 async def list_services(street: dict[str, Any]) -> list[schemas.Service]:
     """The street's services: reportable access-list entries, then the supervision kinds."""
     async with scoped_transaction(public_scope(street["id"])):
-        entries = await _reportable_entries(street["id"])
+        entries = await reportable_entries(street["id"])
     return [
         *(_entry_service(entry, department) for entry, department in entries),
         *(_supervision_service(service) for service in SUPERVISION_SERVICES.values()),
@@ -187,7 +187,7 @@ async def service_definition(street: dict[str, Any], code: str) -> schemas.Servi
         attributes = SUPERVISION_ATTRIBUTES
     elif parsed:
         async with scoped_transaction(public_scope(street["id"])):
-            entries = await _reportable_entries(street["id"])
+            entries = await reportable_entries(street["id"])
         attributes = next(
             (REPORTABLE[e["category"]].attributes for e, _ in entries if e["id"] == parsed[1]),
             None,
@@ -270,9 +270,9 @@ def _answer_lines(attributes: tuple[catalogue.Attribute, ...], answers: dict[str
 @dataclass(frozen=True)
 class Place:
     community_id: int
-    grid_id: int
-    longitude: float
-    latitude: float
+    grid_id: int | None  # None: no grid found (a resident's report for staff to place)
+    longitude: float | None
+    latitude: float | None
     address: str
 
 
@@ -364,8 +364,10 @@ async def submit_request(form: ReportForm, scope: Scope) -> schemas.RequestCreat
             raise Forbidden("this api_key does not reach the community at this location", "api_key")
         await switch_scope(scope)
         if isinstance(report, WorkReport):
-            return await _push_work(form, report, place, street, scope.user_id)
-        return await _raise_supervision(form, report, place, street, scope.user_id)
+            filed = await push_work_report(form, report, place, street, scope.user_id)
+        else:
+            filed = await raise_supervision_report(form, report, place, street, scope.user_id)
+        return filed.created
 
 
 @dataclass(frozen=True)
@@ -401,6 +403,25 @@ class SupervisionReport:
     answers: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Filed:
+    """What a report became: the answer to the reporter and the open311_request row kept."""
+
+    created: schemas.RequestCreated
+    request: dict[str, Any]
+    target: dict[str, Any]  # the work item or the supervision record
+
+
+async def read_report(form: ReportForm) -> WorkReport | SupervisionReport:
+    """The report `form` makes of its service (NotFound for a code that is no service)."""
+    parsed = catalogue.parse_service_code(form.service_code)
+    if parsed is None:
+        raise NotFound(f"service_code {form.service_code} is not a service", field="service_code")
+    if parsed[0] == "supervision":
+        return _supervision_report(form, str(parsed[1]))
+    return await _work_report(form, int(parsed[1]))
+
+
 async def _work_report(form: ReportForm, entry_id: int) -> WorkReport:
     entry = await find_row(AccessListEntry, entry_id)
     if entry is not None and entry["category"] not in REPORTABLE:
@@ -428,13 +449,14 @@ def _supervision_report(form: ReportForm, kind: str) -> SupervisionReport:
     return SupervisionReport(kind=kind, answers=answers)
 
 
-async def _push_work(
+async def push_work_report(
     form: ReportForm,
     report: WorkReport,
     place: Place,
     street: dict[str, Any],
     actor_id: int | None,
-) -> schemas.RequestCreated:
+    source: str = WorkSource.hotline,
+) -> Filed:
     category = report.category
     item = await push_work_item(
         WorkItemCreate(
@@ -447,26 +469,27 @@ async def _push_work(
                 for part in (form.description, _answer_lines(report.attributes, report.answers))
                 if part
             ),
-            source=WorkSource.hotline.value,
+            source=source,
             due_at=utc_now() + category.settle_within if category else None,
         ),
         actor_id,
     )
-    await _keep_request(form, street, place, report.answers, work_item=item["id"])
-    return schemas.RequestCreated(
+    request = await _keep_request(form, street, place, report.answers, work_item=item["id"])
+    created = schemas.RequestCreated(
         service_request_id=f"W{item['id']}",
         service_notice=category.notice if category else "",
         account_id=form.account_id or None,
     )
+    return Filed(created, request, item)
 
 
-async def _raise_supervision(
+async def raise_supervision_report(
     form: ReportForm,
     report: SupervisionReport,
     place: Place,
     street: dict[str, Any],
     actor_id: int | None,
-) -> schemas.RequestCreated:
+) -> Filed:
     anonymous = report.answers.get("anonymous") == "true" or not (
         form.reporter_name or form.reporter_contact
     )
@@ -483,12 +506,15 @@ async def _raise_supervision(
         ),
         actor_id,
     )
-    await _keep_request(form, street, place, report.answers, supervision_record=record["id"])
-    return schemas.RequestCreated(
+    request = await _keep_request(
+        form, street, place, report.answers, supervision_record=record["id"]
+    )
+    created = schemas.RequestCreated(
         service_request_id=f"S{record['id']}",
         service_notice=SUPERVISION_SERVICES[report.kind].notice,
         account_id=form.account_id or None,
     )
+    return Filed(created, request, record)
 
 
 async def _keep_request(
@@ -498,10 +524,10 @@ async def _keep_request(
     answers: dict[str, Any],
     work_item: int | None = None,
     supervision_record: int | None = None,
-) -> None:
+) -> dict[str, Any]:
     """The report's location and origin; a supervision raiser stays in the record alone."""
     keeps_reporter = work_item is not None
-    await insert_row(
+    return await insert_row(
         ServiceRequest,
         {
             "street": street["id"],
@@ -697,6 +723,8 @@ async def request_for_token(street: dict[str, Any], token: str) -> schemas.Reque
 
 
 __all__ = [
+    "Filed",
+    "Place",
     "check_attributes",
     "check_reach",
     "discovery",
@@ -705,6 +733,10 @@ __all__ = [
     "list_services",
     "locate",
     "public_scope",
+    "push_work_report",
+    "raise_supervision_report",
+    "read_report",
+    "reportable_entries",
     "request_for_token",
     "resolve_jurisdiction",
     "service_definition",

@@ -22,7 +22,7 @@ TREND_MONTHS = 12
 
 TREND_SQL = """
 SELECT period_start, check_in_rate, on_time_rate, supervision_response_rate,
-       avg_response_hours, composite_score, rank
+       satisfaction_rate, avg_response_hours, composite_score, rank
 FROM evaluation_rollup
 WHERE target_kind = {} AND target_id = {} AND period_kind = 'month' AND period_start >= {}
 ORDER BY period_start

@@ -17,6 +17,7 @@ from app.clock import local_today
 from app.errors import NotFound
 from app.notices.services import published_notices
 from app.pages.dashboards import TREND_SQL, months_back
+from app.residents.community import published_cases
 from app.settings import settings
 from app.supervision.services import public_view
 from app.volunteers.services import community_totals
@@ -52,6 +53,8 @@ class OpennessPage:
     stage_deadlines: list[dict[str, Any]] = field(default_factory=list)
     # 志愿服务 by month (activities held, confirmed hours): figures only, never a name
     volunteering: list[dict[str, Any]] = field(default_factory=list)
+    # 居民诉求 staff published (approved text, stage, reply): never who raised them
+    resident_cases: list[dict[str, Any]] = field(default_factory=list)
 
 
 async def load_openness(code: str) -> OpennessPage:
@@ -111,6 +114,7 @@ async def load_openness(code: str) -> OpennessPage:
     deadlines = await public_stage_deadlines(community["id"])
     page = OpennessPage(community, street, access_list, records, rollups[::-1], notices, deadlines)
     page.volunteering = await volunteering_by_month(community["id"])
+    page.resident_cases = await published_cases(community["id"])
     return page
 
 
@@ -161,6 +165,25 @@ def local_time(moment: dt.datetime | None) -> str:
     from app.settings import settings
 
     return "" if moment is None else moment.astimezone(settings.timezone).strftime("%Y-%m-%d %H:%M")
+
+
+def resident_cases_section(data: OpennessPage) -> str:
+    """居民诉求公开: what residents reported that staff published, its stage and reply."""
+    from app.pages.html import esc, table
+
+    rows = table(
+        ["时间", "类别", "内容", "办理情况", "答复"],
+        [
+            [local_time(r["created_at"]), r["service_name"], r["content"], r["status"], r["reply"]]
+            for r in data.resident_cases
+        ],
+        empty="暂无公开的居民诉求",
+    )
+    code = esc(data.community["code"])
+    return (
+        f"<section><h2>居民诉求公开</h2>{rows}<p class='muted'>经社区审核后公开，不含反映人信息。"
+        f"我要反映、我要监督：<a href='/r/{code}'>/r/{code}</a></p></section>"
+    )
 
 
 def volunteering_section(data: OpennessPage) -> str:

@@ -25,7 +25,13 @@ from app.pages.dashboards import (
 )
 from app.pages.html import Markup, esc, link, number, page, percent, table
 from app.pages.maps import DEFAULT_METRIC, METRICS, load_map, render_svg, square_metres
-from app.pages.public import OpennessPage, load_openness, local_time, volunteering_section
+from app.pages.public import (
+    OpennessPage,
+    load_openness,
+    local_time,
+    resident_cases_section,
+    volunteering_section,
+)
 from app.replica import reading_from_replica
 from app.scope import Level, Scope, scoped_transaction
 from tables.choices import (
@@ -221,6 +227,10 @@ def dashboard_body(area: Area, data: Dashboard) -> str:
                 "监督回应率",
                 [data.trend.get(m, {}).get("supervision_response_rate") for m in data.months],
             ),
+            (
+                "群众满意率",
+                [data.trend.get(m, {}).get("satisfaction_rate") for m in data.months],
+            ),
         ],
         width=900,
     )
@@ -388,6 +398,7 @@ def openness_body(data: OpennessPage) -> str:
             "网格员签到率",
             "工作按时办结率",
             "监督回应率",
+            "群众满意率",
             "平均回应时长(小时)",
             "综合得分",
             "街道内排名",
@@ -398,6 +409,7 @@ def openness_body(data: OpennessPage) -> str:
                 percent(r["check_in_rate"]),
                 percent(r["on_time_rate"]),
                 percent(r["supervision_response_rate"]),
+                percent(r["satisfaction_rate"]),
                 number(r["avg_response_hours"]),
                 number(r["composite_score"]),
                 r["rank"] or "—",
@@ -413,6 +425,7 @@ def openness_body(data: OpennessPage) -> str:
         f"<section><h2>监督记录公开</h2>{records}<p class='muted'>为保护反映人，公开内容不含反映人信息。</p></section>"
         f"<section><h2>月度考核数据</h2>{rollups}</section>"
         f"{stage_deadlines_section(data)}"
+        f"{resident_cases_section(data)}"
         f"{volunteering_section(data)}"
     )
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import msgspec
 
+from app.coordinates import CoordinateSystem
 from tables.choices import BuildingKind, FacilityKind, OrganisationKind
 
 
@@ -31,6 +32,9 @@ class BuildingCreate(msgspec.Struct, kw_only=True):
     code: str | None = None
     kind: str = BuildingKind.residential.value
     floors: int | None = None
+    # The system longitude/latitude are given in (AMap/Tencent: GCJ-02, Baidu: BD-09);
+    # they are stored converted to WGS84. Not stored itself.
+    coordinate_system: CoordinateSystem | None = None
 
 
 class BuildingUpdate(msgspec.Struct, kw_only=True):
@@ -41,6 +45,7 @@ class BuildingUpdate(msgspec.Struct, kw_only=True):
     latitude: float | msgspec.UnsetType = msgspec.UNSET
     floors: int | msgspec.UnsetType | None = msgspec.UNSET
     grid: int | msgspec.UnsetType = msgspec.UNSET
+    coordinate_system: CoordinateSystem | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class Facility(msgspec.Struct, kw_only=True):
@@ -59,6 +64,9 @@ class FacilityCreate(msgspec.Struct, kw_only=True):
     latitude: float
     grid: int
     kind: str = FacilityKind.other.value
+    # The system longitude/latitude are given in (AMap/Tencent: GCJ-02, Baidu: BD-09);
+    # they are stored converted to WGS84. Not stored itself.
+    coordinate_system: CoordinateSystem | None = None
 
 
 class FacilityUpdate(msgspec.Struct, kw_only=True):
@@ -67,6 +75,7 @@ class FacilityUpdate(msgspec.Struct, kw_only=True):
     longitude: float | msgspec.UnsetType = msgspec.UNSET
     latitude: float | msgspec.UnsetType = msgspec.UNSET
     grid: int | msgspec.UnsetType = msgspec.UNSET
+    coordinate_system: CoordinateSystem | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class Organisation(msgspec.Struct, kw_only=True):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from app import crud
+from app.coordinates import point_in_wgs84
 from app.errors import ValidationFailed
 from app.geo import check_point, contains_point, parse_polygon
 from app.places.schemas import (
@@ -99,8 +100,10 @@ async def clean_building(values: Row, current: Row | None) -> Row:
 
 
 async def create_building(data: BuildingCreate, actor_id: int | None = None) -> Row:
-    """Register a building in a grid."""
-    return await crud.create_with(Building, clean_building, crud.changes_of(data), actor_id)
+    """Register a building in a grid (its point converted to WGS84 from the system named)."""
+    return await crud.create_with(
+        Building, clean_building, point_in_wgs84(crud.changes_of(data)), actor_id
+    )
 
 
 async def update_building(
@@ -108,7 +111,7 @@ async def update_building(
 ) -> Row:
     """Change a building; a new point or grid is checked again."""
     return await crud.update_with(
-        Building, clean_building, building_id, crud.changes_of(data), actor_id
+        Building, clean_building, building_id, point_in_wgs84(crud.changes_of(data)), actor_id
     )
 
 
@@ -127,7 +130,9 @@ async def clean_facility(values: Row, current: Row | None) -> Row:
 
 async def create_facility(data: FacilityCreate, actor_id: int | None = None) -> Row:
     """Register a facility (road, station, venue …) in a grid."""
-    return await crud.create_with(Facility, clean_facility, crud.changes_of(data), actor_id)
+    return await crud.create_with(
+        Facility, clean_facility, point_in_wgs84(crud.changes_of(data)), actor_id
+    )
 
 
 async def update_facility(
@@ -135,7 +140,7 @@ async def update_facility(
 ) -> Row:
     """Change a facility; a new point or grid is checked again."""
     return await crud.update_with(
-        Facility, clean_facility, facility_id, crud.changes_of(data), actor_id
+        Facility, clean_facility, facility_id, point_in_wgs84(crud.changes_of(data)), actor_id
     )
 
 

@@ -13,6 +13,8 @@ The Content-Security-Policy fits what the pages load:
   <style> and inline SVG, no script.
 - the API docs under /schema (Scalar, Swagger UI, ReDoc) are rendered by Litestar with
   inline bootstrap scripts and assets from their CDNs; that path alone allows them.
+- the maps' base layer (app/tiles/basemap.py) loads tile images from the origins the settings
+  choose (Tianditu's t0…t7, or MAP_TILE_URL's host): those origins alone join img-src.
 Nothing may frame the platform (clickjacking): `frame-ancestors 'none'` and X-Frame-Options.
 
 With PRODUCTION=1 every cookie the app sets is marked Secure and SameSite=Lax (piccolo-admin
@@ -27,12 +29,13 @@ from typing import Any
 
 from app.sessions import SESSION_COOKIE
 
+APP_IMG_SRC = "img-src 'self' data: blob:"
 APP_CSP = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
+        APP_IMG_SRC,
         "font-src 'self' data:",
         "connect-src 'self'",
         "media-src 'self' blob:",
@@ -62,7 +65,7 @@ DOCS_PATH = "/schema"
 # Responses that carry scoped or personal data are never stored by browsers or proxies.
 # (网格通's service worker still keeps the last answer of each /m/api/ read in its own cache
 # for offline use: the Cache API ignores Cache-Control, and the worker drops it on logout.)
-PRIVATE_PATHS = ("/api/", "/admin/api/", "/m/api/")
+PRIVATE_PATHS = ("/api/", "/admin/api/", "/m/api/", "/r/api/")
 
 COMMON: list[tuple[bytes, bytes]] = [
     (b"x-frame-options", b"DENY"),
@@ -91,11 +94,17 @@ def harden_cookie(value: bytes) -> bytes:
 class SecurityHeaders:
     """`before_send` hook: adds the headers a response does not set itself."""
 
-    def __init__(self, production: bool) -> None:
+    def __init__(self, production: bool, tile_origins: tuple[str, ...] = ()) -> None:
         self.production = production
+        self.app_csp = (
+            APP_CSP.replace(APP_IMG_SRC, " ".join([APP_IMG_SRC, *tile_origins]))
+            if tile_origins
+            else APP_CSP
+        )
 
     def headers_for(self, path: str) -> list[tuple[bytes, bytes]]:
-        csp = DOCS_CSP if path == DOCS_PATH or path.startswith(DOCS_PATH + "/") else APP_CSP
+        docs = path == DOCS_PATH or path.startswith(DOCS_PATH + "/")
+        csp = DOCS_CSP if docs else self.app_csp
         headers = [(b"content-security-policy", csp.encode()), *COMMON]
         if path.startswith(PRIVATE_PATHS):
             headers.append((b"cache-control", b"no-store"))

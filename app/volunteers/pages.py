@@ -10,14 +10,11 @@ CSRF token. The organiser's QR page shows a live check-in code that opens this p
 from __future__ import annotations
 
 import hashlib
-import io
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import msgspec
-import qrcode
-import qrcode.image.svg
 from litestar import Request, Response, Router, get
 from litestar.di import Provide
 
@@ -26,6 +23,7 @@ from app.api.problems import EXCEPTION_HANDLERS
 from app.crud import get_row
 from app.errors import NotFound
 from app.pages.html import esc
+from app.qr import qr_svg
 from app.scope import scoped_transaction
 from app.settings import settings
 from app.volunteers import services
@@ -103,13 +101,6 @@ async def volunteer_home(caller: Caller) -> Response[bytes]:
     async with scoped_transaction(caller.scope):
         home = await services.volunteer_home(caller.actor_id)
     return Response(msgspec.json.encode(home), media_type="application/json")
-
-
-def qr_svg(text: str) -> str:
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
-    out = io.BytesIO()
-    image.save(out)
-    return out.getvalue().decode()
 
 
 @get("/qr/{activity_id:int}", include_in_schema=False)

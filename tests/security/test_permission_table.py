@@ -41,6 +41,7 @@ from tests.admin.support import admin_login
 from tests.conftest import truncate_all
 from tests.security import world_field as wf
 from tests.security import world_party as wp
+from tests.security import world_residents as wr
 from tests.security import world_statistics as wst
 from tests.security import world_worktime as ww
 from tests.security.world import (
@@ -288,6 +289,8 @@ CHANGES: dict[str, Change] = {
     "supervision_record": Change("subject", text("对象")),
     "public_notice": Change("title", text("公告")),
     "open311_request": Change("address_string", text("地址")),
+    "resident_case": Change("reply", text("答复")),
+    "tracking_code": Change("rating_comment", text("意见")),
     "reminder": Change("message", text("提醒")),
     "audit_log": Change("table_name", text("t")),
     "job_schedule": Change("note", text("备注")),
@@ -960,6 +963,8 @@ CREATIONS: dict[str, Creation] = {
     "supervision_record": Creation("subject", body_supervision, body_supervision),
     "public_notice": Creation("title", body_notice),
     "open311_request": Creation("service_code", body_request),
+    "resident_case": Creation("summary", wr.body_resident_case),
+    "tracking_code": Creation("code_hash", wr.body_tracking_code),
     "reminder": Creation("slot", body_reminder),
     "audit_log": Creation("table_name", body_audit),
     "job_schedule": Creation("note", body_schedule),

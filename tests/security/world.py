@@ -42,7 +42,13 @@ from tests.factories import (
     make_staff,
     make_user,
 )
-from tests.security import world_field, world_party, world_statistics, world_worktime
+from tests.security import (
+    world_field,
+    world_party,
+    world_residents,
+    world_statistics,
+    world_worktime,
+)
 
 Row = dict[str, Any]
 counter = itertools.count(1)
@@ -737,7 +743,7 @@ SEED_PLACES: dict[str, list[Place]] = {
 
 # 党建 and 志愿服务 (tests/security/world_party.py), 时限 (world_worktime.py), 网格通
 # (world_field.py) and 一表通 (world_statistics.py)
-for module in (world_party, world_worktime, world_field, world_statistics):
+for module in (world_party, world_worktime, world_field, world_statistics, world_residents):
     SEEDERS.update(module.SEEDERS)
     SEED_PLACES.update(module.seed_places())
 
@@ -797,6 +803,7 @@ async def places_of(w: World, table: str) -> dict[int, Place]:
         **world_worktime.JOINS,
         **world_field.JOINS,
         **world_statistics.JOINS,
+        **world_residents.JOINS,
     }
     columns = {
         r["column_name"]

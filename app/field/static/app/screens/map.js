@@ -19,7 +19,7 @@
           var data = out[0];
           if (map) { map.remove(); map = null; }
           s.counts = { buildings: data.buildings.features.length, facilities: data.facilities.features.length, reports: data.open_reports.features.length };
-          return W.drawMap(el.value, { boundary: data.boundary, buildings: data.buildings, facilities: data.facilities, reports: data.open_reports, me: me });
+          return W.drawMap(el.value, { boundary: data.boundary, buildings: data.buildings, facilities: data.facilities, reports: data.open_reports, me: me }, { cluster: true, heat: true });
         }).then(function (m) { if (m) map = m; }, function (e) { s.error = e.message; });
       }
       Vue.onMounted(draw);

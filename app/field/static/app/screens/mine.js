@@ -27,7 +27,8 @@
         if (me) {
           body.push(W.ui.section("我", [
             h(V.Cell, { title: me.staff ? me.staff.name : me.user.username, label: me.user.username, value: me.staff ? me.staff.role_label : "" }),
-            h(V.Cell, { title: "我的网格", value: me.grids.map(function (g) { return g.name; }).join("、") || "无" })
+            h(V.Cell, { title: "我的网格", value: me.grids.map(function (g) { return g.name; }).join("、") || "无" }),
+            me.community ? h(V.Cell, { title: "1890 热线登记", isLink: true, class: "hotline-link", onClick: function () { W.go("hotline"); } }) : null
           ]));
         }
         var items = W.state.outbox.filter(W.outbox.waiting);

@@ -53,6 +53,7 @@
             onClick: function () { W.go("visit/" + hh.id); }
           });
         }) : [W.ui.empty("没有到期要走访的户")]));
+        body.push(W.ui.section("统计报表", [h(V.Cell, { title: "一表通 收件箱", label: "社区要填报的统计报表和截止时间", icon: "orders-o", isLink: true, class: "stats-link", onClick: function () { W.go("stats"); } })]));
         body.push(W.ui.section("我上报的问题", t.my_reports.length ? t.my_reports.map(W.ui.workCell)
           : [W.ui.empty("近 30 天没有上报")]));
         return W.ui.page("今日", body, {

@@ -1,0 +1,1 @@
+"""Residents take part (/r/): report, supervise, follow with a tracking code, rate the answer."""
