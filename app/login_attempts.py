@@ -41,3 +41,16 @@ async def count_attempt(client: str) -> tuple[int, int]:
     """Count one login attempt of `client`: (attempts in the current window, seconds left)."""
     (row,) = await LoginAttemptWindow.raw(COUNT_ATTEMPT, client[:CLIENT_CHARS])
     return row["attempts"], max(1, row["retry_after"])
+
+
+PEEK = f"""
+SELECT attempts FROM login_attempt_window
+WHERE client = {{}}
+  AND window_start = to_timestamp(floor(extract(epoch FROM now()) / {WINDOW_SECONDS}) * {WINDOW_SECONDS})
+"""
+
+
+async def attempts_so_far(client: str) -> int:
+    """How many attempts `client` made in the current window (counting none)."""
+    rows = await LoginAttemptWindow.raw(PEEK, client[:CLIENT_CHARS])
+    return int(rows[0]["attempts"]) if rows else 0

@@ -76,6 +76,7 @@ class Settings:
     resident_phone_limit: int = field(
         default_factory=lambda: int(_env("RESIDENT_PHONE_LIMIT", "5"))
     )
+    resident_miss_limit: int = field(default_factory=lambda: int(_env("RESIDENT_MISS_LIMIT", "30")))
     resident_pow_bits: int = field(default_factory=lambda: int(_env("RESIDENT_POW_BITS", "16")))
     resident_nearby_m: float = field(default_factory=lambda: float(_env("RESIDENT_NEARBY_M", "50")))
     resident_reopen_days: int = field(

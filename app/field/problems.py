@@ -24,7 +24,10 @@ HTTP_WORDS = {
 
 
 def domain_problem(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    return problem_response(in_chinese(exc).to_problem(instance=request.url.path))
+    """The problem in Chinese, with Retry-After when waiting can help (limits, races)."""
+    return problem_response(
+        in_chinese(exc).to_problem(instance=request.url.path), headers=exc.headers() or None
+    )
 
 
 def database_problem(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

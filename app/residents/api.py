@@ -7,6 +7,7 @@ phone app's handlers, app.field.problems); a flood is answered 429 with Retry-Af
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
@@ -147,21 +148,35 @@ async def me_too(request: Request[Any, Any, Any], case_id: int) -> dict[str, Any
     return await duplicates.me_too(case_id, spent)
 
 
+async def by_code(
+    request: Request[Any, Any, Any], look_up: Callable[[], Awaitable[dict[str, Any]]]
+) -> dict[str, Any]:
+    """A tracking-code request, refused once the address guessed wrong too often; a wrong
+    code counts against it."""
+    client = client_of(request)
+    await limits.check_lookups(client)
+    try:
+        return await look_up()
+    except NotFound:
+        await limits.count_miss(client)
+        raise
+
+
 @get("/track/{code:str}")
-async def track(code: str) -> dict[str, Any]:
-    return await tracking.track(code)
+async def track(request: Request[Any, Any, Any], code: str) -> dict[str, Any]:
+    return await by_code(request, lambda: tracking.track(code))
 
 
 @post("/track/{code:str}/rating", status_code=200)
 async def rate(request: Request[Any, Any, Any], code: str) -> dict[str, Any]:
     body = decode(await request.body(), RatingBody)
-    return await tracking.rate(code, body.rating, body.comment)
+    return await by_code(request, lambda: tracking.rate(code, body.rating, body.comment))
 
 
 @post("/track/{code:str}/reopen", status_code=200)
 async def reopen(request: Request[Any, Any, Any], code: str) -> dict[str, Any]:
     body = decode(await request.body(), ReopenBody)
-    return await tracking.reopen(code, body.reason)
+    return await by_code(request, lambda: tracking.reopen(code, body.reason))
 
 
 @get("/photos/{key:str}")

@@ -1,4 +1,5 @@
-"""How often one address or one phone may submit: counted in PostgreSQL like logins.
+"""How often one address or one phone may submit, and one address may guess tracking codes:
+counted in PostgreSQL like logins.
 
 The counters are those of the login limit (app.login_attempts: one row per key and 5-minute
 window, one atomic upsert), keyed `r:ip:<address>` and `r:tel:<hash of the number>`, so every
@@ -11,7 +12,7 @@ from __future__ import annotations
 import hashlib
 
 from app.errors import DomainError
-from app.login_attempts import count_attempt
+from app.login_attempts import attempts_so_far, count_attempt
 from app.settings import settings
 
 
@@ -42,3 +43,16 @@ async def check_phone(phone: str) -> None:
         )
         error.retry_after = retry_after
         raise error
+
+
+async def check_lookups(client: str) -> None:
+    """An address that guessed wrong tracking codes RESIDENT_MISS_LIMIT times in the window
+    may look up none until it ends (so codes cannot be found by trying)."""
+    if await attempts_so_far(f"r:miss:{client}") >= settings.resident_miss_limit:
+        error = TooManySubmissions("查询码输错次数太多，请稍后再试", field="code")
+        error.retry_after = 300
+        raise error
+
+
+async def count_miss(client: str) -> None:
+    await count_attempt(f"r:miss:{client}")

@@ -144,3 +144,21 @@ async def test_a_flood_from_one_address_is_throttled_and_others_still_get_throug
     async with from_address("198.51.100.7") as neighbour:
         other = await submit(neighbour, community(city), report_fields(city))
     assert other.status_code == 201, other.text
+
+
+async def test_guessing_tracking_codes_is_stopped_and_a_real_code_then_waits_too(
+    client: httpx.AsyncClient, city: City
+) -> None:
+    code = (await submit(client, community(city), report_fields(city))).json()["code"]
+    async with from_address("203.0.113.50") as guesser:
+        statuses = [
+            (await guesser.get(f"{R}/track/AAAA-BBBB-{i:02d}")).status_code
+            for i in range(settings.resident_miss_limit + 2)
+        ]
+        assert statuses[: settings.resident_miss_limit] == [404] * settings.resident_miss_limit
+        assert statuses[settings.resident_miss_limit :] == [429, 429]
+        blocked = await guesser.get(f"{R}/track/{code}")
+        assert_problem(blocked, 429, "code")
+        assert "retry-after" in blocked.headers
+    # Another address is not affected.
+    assert (await client.get(f"{R}/track/{code}")).status_code == 200
