@@ -300,7 +300,7 @@ async def locate(form: ReportForm, street: dict[str, Any]) -> Place:
             await Building.select().where(Building.address == form.address_string).limit(2).run()
         )
         if len(buildings) == 1:
-            return _building_place(buildings[0], form.address_string)
+            return building_place(buildings[0], form.address_string)
         raise ValidationFailed(
             f"address_string {form.address_string[:80]!r} is not the address of one building of"
             f" {where}: send lat/long or address_id",
@@ -311,7 +311,7 @@ async def locate(form: ReportForm, street: dict[str, Any]) -> Place:
     )
 
 
-def _building_place(building: dict[str, Any], address: str) -> Place:
+def building_place(building: dict[str, Any], address: str) -> Place:
     return Place(
         building["community"],
         building["grid"],
@@ -325,7 +325,7 @@ async def _place_of_code(code: str, address: str) -> Place | None:
     """A building (by its code) or a grid (by its 15-digit code) the scope can see."""
     building = await Building.select().where(Building.code == code).first().run()
     if building is not None:
-        return _building_place(building, address)
+        return building_place(building, address)
     grid = await ResponsibilityGrid.select().where(ResponsibilityGrid.code == code).first().run()
     if grid is None or grid["boundary"] is None:
         return None
@@ -346,19 +346,8 @@ async def submit_request(form: ReportForm, scope: Scope) -> schemas.RequestCreat
     async with scoped_transaction(SUPERUSER_SCOPE):
         street = await _find_jurisdiction(form.jurisdiction_id)
         check_reach(scope, street)
-        parsed = catalogue.parse_service_code(form.service_code)
-        if parsed is None:
-            raise NotFound(
-                f"service_code {form.service_code} is not a service of jurisdiction"
-                f" {street['code']}",
-                field="service_code",
-            )
         await switch_scope(public_scope(street["id"]))
-        report: WorkReport | SupervisionReport
-        if parsed[0] == "supervision":
-            report = _supervision_report(form, str(parsed[1]))
-        else:
-            report = await _work_report(form, int(parsed[1]))
+        report = await read_report(form, where=f" of jurisdiction {street['code']}")
         place = await locate(form, street)
         if scope.level is Level.community and place.community_id != scope.community_id:
             raise Forbidden("this api_key does not reach the community at this location", "api_key")
@@ -412,11 +401,14 @@ class Filed:
     target: dict[str, Any]  # the work item or the supervision record
 
 
-async def read_report(form: ReportForm) -> WorkReport | SupervisionReport:
-    """The report `form` makes of its service (NotFound for a code that is no service)."""
+async def read_report(form: ReportForm, where: str = "") -> WorkReport | SupervisionReport:
+    """The report `form` makes of its service (NotFound for a code that is no service;
+    `where` ends its message, e.g. " of jurisdiction 340705001")."""
     parsed = catalogue.parse_service_code(form.service_code)
     if parsed is None:
-        raise NotFound(f"service_code {form.service_code} is not a service", field="service_code")
+        raise NotFound(
+            f"service_code {form.service_code} is not a service{where}", field="service_code"
+        )
     if parsed[0] == "supervision":
         return _supervision_report(form, str(parsed[1]))
     return await _work_report(form, int(parsed[1]))
@@ -725,6 +717,7 @@ async def request_for_token(street: dict[str, Any], token: str) -> schemas.Reque
 __all__ = [
     "Filed",
     "Place",
+    "building_place",
     "check_attributes",
     "check_reach",
     "discovery",

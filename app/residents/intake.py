@@ -29,6 +29,7 @@ from app.open311.services import (
     Place,
     SupervisionReport,
     WorkReport,
+    building_place,
     public_scope,
     push_work_report,
     raise_supervision_report,
@@ -174,10 +175,7 @@ async def route(form: ReportForm, grid_code: str, community: Row) -> tuple[Place
             await Building.select().where(Building.address == form.address_string).limit(2).run()
         )
         if len(buildings) == 1:
-            b = buildings[0]
-            return Place(
-                b["community"], b["grid"], b["longitude"], b["latitude"], form.address_string
-            ), False
+            return building_place(buildings[0], form.address_string), False
     return fallback, True
 
 

@@ -29,6 +29,7 @@ from app.work.services import push_work_item
 from app.worktime.stages import stages_of
 from tables.choices import Satisfaction, SupervisionStatus, WorkSource, WorkStatus
 from tables.residents import ResidentCase, TrackingCode
+from tables.supervision import SupervisionRecord
 from tables.work import WorkItem
 
 Row = dict[str, Any]
@@ -151,7 +152,7 @@ async def _work_view(case: Row) -> Row:
 
 
 async def _supervision_view(case: Row) -> Row:
-    (record,) = await WorkItem.raw(SUPERVISION_SQL, case["supervision_record"]).run()
+    (record,) = await SupervisionRecord.raw(SUPERVISION_SQL, case["supervision_record"]).run()
     finished = record["status"] in SUPERVISION_FINISHED
     steps = [
         {"label": "提交", "at": _iso(record["created_at"]), "done": True},
