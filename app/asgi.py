@@ -15,6 +15,7 @@ from litestar.types import Receive, Scope, Send
 from admin.site import build_admin
 from app.db import DB, release_connection
 from app.jobs.lifespan import jobs_lifespan
+from app.pages.templating import TEMPLATE_CONFIG
 from app.replica import close_replica_pool, start_replica_pool
 from app.routes import ROUTE_HANDLERS
 from app.settings import settings
@@ -64,6 +65,7 @@ def create_app() -> Litestar:
             SecurityHeaders(production=settings.production, tile_origins=base_map.origins)
         ],
         state=State({"base_map": base_map}),
+        template_config=TEMPLATE_CONFIG,
         openapi_config=OpenAPIConfig(
             title="人民网格 People's Grid API",
             version="1.0.0",
