@@ -20,6 +20,8 @@ from piccolo.constraints import Check, Unique
 from piccolo.table import Table
 
 from tables.areas import Street
+from tables.choices import SupervisionStatus
+from tables.supervision import SupervisionRecord
 from tables.system import Reminder
 from tables.work import WorkItemEvent
 
@@ -126,6 +128,20 @@ class WebhookDelivery(
         help_text="流转记录 Status change of a resident's case (event resident.case_status)",
         on_delete=OnDelete.cascade,
     )
+    supervision_record = ForeignKey(
+        SupervisionRecord,
+        null=True,
+        index=True,
+        help_text="监督记录 Supervision record of a resident's case whose status changed",
+        on_delete=OnDelete.cascade,
+    )
+    supervision_status = Varchar(
+        16,
+        choices=SupervisionStatus,
+        null=True,
+        default=None,
+        help_text="监督状态 The status the supervision record moved to",
+    )
     event = Varchar(40, help_text="事件 Event")
     payload = JSONB(help_text="内容 JSON body")
     status = Varchar(16, choices=DeliveryStatus, default=DeliveryStatus.pending, index=True)
@@ -138,7 +154,8 @@ class WebhookDelivery(
 
     once_per_endpoint = Unique(["endpoint", "reminder"])
     once_per_change = Unique(["endpoint", "work_item_event"])
-    one_cause = Check("(reminder IS NULL) <> (work_item_event IS NULL)")
+    once_per_supervision_step = Unique(["endpoint", "supervision_record", "supervision_status"])
+    one_cause = Check("num_nonnulls(reminder, work_item_event, supervision_record) = 1")
 
 
 __all__ = [

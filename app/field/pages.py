@@ -51,6 +51,7 @@ SHELL_JS = [
     "app/screens/map.js",
     "app/screens/hotline.js",
     "app/screens/stats.js",
+    "app/screens/install.js",
     "app/main.js",
 ]
 # Cached by the service worker at install, so the app opens offline after one visit.

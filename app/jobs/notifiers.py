@@ -34,8 +34,10 @@ EVENT_CHECK_IN = "reminder.check_in"
 EVENT_WORK_OVERDUE = "escalation.work_item"
 EVENT_SUPERVISION_OVERDUE = "escalation.supervision"
 EVENT_DIARY_FOLLOW_UP = "reminder.diary_follow_up"
-# A resident's case moved (受理, 派遣, 处置, 核查, 办结, 退回): queued by the database itself on
-# every work_item_event of a case's item (migration …t09_30_01), for an SMS or WeChat gateway.
+# A resident's case moved (受理, 派遣, 处置, 核查, 办结, 退回; or a supervision request's
+# received → handling → answered → closed): queued by the database itself on every
+# work_item_event of a case's item and every status change of a case's supervision record
+# (migrations …t09_19_06 and …t11_23_01), for an SMS or WeChat gateway.
 EVENT_RESIDENT_CASE = "resident.case_status"
 EVENTS = (
     EVENT_CHECK_IN,

@@ -113,20 +113,6 @@ class WebhookEndpointUpdate(msgspec.Struct, kw_only=True):
     active: bool | msgspec.UnsetType = msgspec.UNSET
 
 
-class WebhookDelivery(msgspec.Struct, kw_only=True):
-    id: int
-    endpoint: int
-    reminder: int
-    event: str
-    status: str
-    attempts: int
-    next_attempt_at: dt.datetime
-    last_status_code: int | None
-    last_error: str
-    delivered_at: dt.datetime | None
-    created_at: dt.datetime
-
-
 # ---------------------------------------------------------------- notices
 
 

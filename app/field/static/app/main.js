@@ -70,7 +70,7 @@
           return h("div", { class: "boot" }, s.error ? [W.ui.note(s.error, "error"),
             h(V.Button, { type: "primary", round: true, onClick: function () { location.reload(); } }, function () { return "重试"; })] : "网格通 正在加载…");
         }
-        var tab = TABS.some(function (t) { return t.name === S.route; }) ? S.route : (S.route === "mine" || S.route === "map" ? "today" : S.route);
+        var tab = TABS.some(function (t) { return t.name === S.route; }) ? S.route : "today";
         return h("div", { class: "app" }, [
           h("div", { class: "banners" }, banner()),
           h(W.screens[S.route], { key: S.route }),

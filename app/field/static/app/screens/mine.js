@@ -1,4 +1,4 @@
-/* 我的: who I am, the outbox (待上传 / 被退回, with 删除 and 重试), my diary with its
+/* 我的: who I am, the way to 安装到主屏幕, the outbox (待上传 / 被退回, with 删除 and 重试), my diary with its
  * reviews (日记点评), logout. */
 "use strict";
 (function (W) {
@@ -28,7 +28,8 @@
           body.push(W.ui.section("我", [
             h(V.Cell, { title: me.staff ? me.staff.name : me.user.username, label: me.user.username, value: me.staff ? me.staff.role_label : "" }),
             h(V.Cell, { title: "我的网格", value: me.grids.map(function (g) { return g.name; }).join("、") || "无" }),
-            me.community ? h(V.Cell, { title: "1890 热线登记", isLink: true, class: "hotline-link", onClick: function () { W.go("hotline"); } }) : null
+            me.community ? h(V.Cell, { title: "1890 热线登记", isLink: true, class: "hotline-link", onClick: function () { W.go("hotline"); } }) : null,
+            h(V.Cell, { title: "安装到主屏幕", isLink: true, class: "install-link", value: W.installKind() === "installed" ? "已安装" : "", onClick: function () { W.go("install"); } })
           ]));
         }
         var items = W.state.outbox.filter(W.outbox.waiting);
