@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Coroutine, Mapping
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from typing import Any, TypeVar, cast
 
 import asyncpg
@@ -27,7 +28,7 @@ _KNOWN: contextvars.ContextVar[tuple[PostgresTransaction, dict[str, str]] | None
 
 @asynccontextmanager
 async def write_transaction(
-    actor_id: int | None = None, settings: dict[str, str] | None = None
+    actor_id: int | None = None, settings: Mapping[str, str] | None = None
 ) -> AsyncIterator[PostgresTransaction]:
     """Run the block in one transaction, recording `actor_id` for the audit trigger.
 
@@ -66,7 +67,7 @@ async def write_transaction(
         raise domain_error from exc
 
 
-async def change_settings(settings: dict[str, str]) -> None:
+async def change_settings(settings: Mapping[str, str]) -> None:
     """Change settings of the current transaction (opened by `write_transaction`) for the
     rest of it, e.g. to write in another scope than the one just read in.
 
@@ -88,7 +89,7 @@ def _known_settings(transaction: PostgresTransaction) -> dict[str, str]:
 
 
 async def _set_differing(
-    transaction: PostgresTransaction, values: dict[str, str]
+    transaction: PostgresTransaction, values: Mapping[str, str]
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Set those of `values` the transaction is not known to have: (what it is known to
     have, what was set now)."""
@@ -100,8 +101,15 @@ async def _set_differing(
 
 async def _set(transaction: PostgresTransaction, values: dict[str, str]) -> None:
     if values:
-        calls = ", ".join(f"set_config('{name}', ${i}, true)" for i, name in enumerate(values, 1))
-        await transaction.connection.execute(f"SELECT {calls}", *values.values())
+        await transaction.connection.execute(_set_statement(tuple(values)), *values.values())
+
+
+@lru_cache(maxsize=256)
+def _set_statement(names: tuple[str, ...]) -> str:
+    """`SELECT set_config('<name>', $1, true), …` for these setting names (from code, never
+    from input), written once per combination."""
+    calls = ", ".join(f"set_config('{name}', ${i}, true)" for i, name in enumerate(names, 1))
+    return f"SELECT {calls}"
 
 
 async def release_connection(connection: asyncpg.Connection) -> None:

@@ -84,6 +84,14 @@ class InvalidTransition(Conflict):
     title = "Status change not allowed"
 
 
+class Unauthorised(DomainError):
+    """No login where one is needed, asked by a script (pages send people to the login)."""
+
+    status = 401
+    code = "unauthorised"
+    title = "Login required"
+
+
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"

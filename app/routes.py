@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.router import api_router
+from app.atlas.routes import atlas_router
 from app.excel.routes import excel_router
 from app.field.pages import field_pages_router
 from app.field.routes import field_router
@@ -23,6 +24,7 @@ ROUTE_HANDLERS: list[Any] = [
     open311_router,
     api_router,
     pages_router,
+    atlas_router,
     excel_router,
     field_pages_router,
     field_router,

@@ -9,10 +9,12 @@ bypasses the policies (it is still audited).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from piccolo.engine.postgres import PostgresTransaction
@@ -141,8 +143,11 @@ async def switch_scope(scope: Scope) -> None:
     await change_settings(_transaction_settings(scope))
 
 
-def _transaction_settings(scope: Scope) -> dict[str, str]:
+@lru_cache(maxsize=4096)
+def _transaction_settings(scope: Scope) -> Mapping[str, str]:
     """The scope's settings and its role: the app role, under the policies, for everyone but
     superusers, who keep the login's own role ("none"). set_config('role', …, true) is
-    SET LOCAL ROLE."""
-    return {**scope.settings(), "role": "none" if scope.is_superuser else APP_ROLE}
+    SET LOCAL ROLE. Worked out once per scope (a Scope is frozen), read-only."""
+    return MappingProxyType(
+        {**scope.settings(), "role": "none" if scope.is_superuser else APP_ROLE}
+    )

@@ -20,8 +20,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench.scale import parse_scale
-
 # `product-tuned` (an experiment, bench/peers/product_tuned.py) runs only when named.
 SERVERS = ("product-uvicorn", "product-granian", "raw", "raw-scoped", "drf")
 
@@ -58,25 +56,9 @@ def server_url(args: argparse.Namespace) -> str:
 
 
 async def main(args: argparse.Namespace) -> int:
-    scale = parse_scale(args.scale)
-    server = server_url(args)
-    from bench.database import bench_url, prepare_database
+    from bench.database import ready_database
 
-    url = bench_url(server, scale)
-    # Everything imported from here on (piccolo_conf, the services) uses the bench database.
-    os.environ["DATABASE_URL"] = url
-    reused = await prepare_database(server, scale, fresh=args.fresh)
-    from app.clock import local_today
-    from app.database import apply_migrations
-    from bench.database import load
-
-    if reused:
-        print(f"Reusing {scale.database}: it holds scale {scale.name}.")
-        await apply_migrations()
-    else:
-        print(f"Loading scale {scale.name} into {scale.database} …")
-        seconds = await load(url, scale, local_today())
-        print(f"Loaded in {seconds:.0f} s.")
+    scale, url = await ready_database(args)
     if args.load_only:
         return 0
     return await benchmark(url, scale, args)

@@ -5,6 +5,7 @@ Only databases named `grid_bench_<scale>` are ever created or dropped here.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -92,3 +93,27 @@ async def marker_today(url: str) -> dt.date:
         return await conn.fetchval("SELECT today FROM bench_marker WHERE complete")  # type: ignore[no-any-return]
     finally:
         await conn.close()
+
+
+async def ready_database(args: argparse.Namespace) -> tuple[Scale, str]:
+    """The bench database of `args.scale` on `args`' server, (scale, url): reused and migrated
+    while it holds that scale, else (or with `args.fresh`) loaded. DATABASE_URL is set to it
+    first, so everything the caller imports afterwards (piccolo_conf, the services) uses it."""
+    from bench.__main__ import server_url
+    from bench.scale import parse_scale
+
+    scale = parse_scale(args.scale)
+    server = server_url(args)
+    url = bench_url(server, scale)
+    os.environ["DATABASE_URL"] = url
+    from app.clock import local_today
+    from app.database import apply_migrations
+
+    if await prepare_database(server, scale, fresh=args.fresh):
+        print(f"Reusing {scale.database}: it holds scale {scale.name}.")
+        await apply_migrations()
+    else:
+        print(f"Loading scale {scale.name} into {scale.database} …")
+        seconds = await load(url, scale, local_today())
+        print(f"Loaded in {seconds:.0f} s.")
+    return scale, url

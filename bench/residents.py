@@ -175,27 +175,14 @@ def markdown(results: dict[str, Any]) -> str:
 
 
 async def main(args: argparse.Namespace) -> int:
-    from bench.__main__ import server_url
-    from bench.database import bench_url, load, prepare_database
-    from bench.scale import parse_scale
+    from bench.database import ready_database
 
-    scale = parse_scale(args.scale)
-    server = server_url(args)
-    url = bench_url(server, scale)
-    os.environ["DATABASE_URL"] = url
     os.environ["RESIDENT_POW_BITS"] = str(args.bits)
-    reused = await prepare_database(server, scale, fresh=args.fresh)
-    from app.clock import local_today
-    from app.database import apply_migrations
+    scale, url = await ready_database(args)
     from app.db import DB
     from bench import run
     from bench.servers import free_port, running, specs
 
-    if reused:
-        await apply_migrations()
-    else:
-        print(f"Loading scale {scale.name} into {scale.database} …")
-        await load(url, scale, local_today())
     started = dt.datetime.now(dt.UTC)
     await DB.start_connection_pool(min_size=1, max_size=4)
     env = {

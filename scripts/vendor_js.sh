@@ -16,7 +16,7 @@ fetch() {  # fetch <package>: unpack its npm tarball into $TMP/<package>
   mkdir -p "$TMP/$1" && tar xzf "$TMP/$1-$(version "$1").tgz" -C "$TMP/$1"
 }
 
-for pkg in vue vant leaflet leaflet.markercluster leaflet.heat; do fetch "$pkg"; rm -rf "${VENDOR:?}/$pkg"; mkdir -p "$VENDOR/$pkg"; done
+for pkg in vue vant leaflet leaflet.markercluster leaflet.heat echarts; do fetch "$pkg"; rm -rf "${VENDOR:?}/$pkg"; mkdir -p "$VENDOR/$pkg"; done
 
 # Vue: the runtime-only build; the CSP forbids eval, so components are render functions.
 cp "$TMP/vue/package/dist/vue.runtime.global.prod.js" "$TMP/vue/package/LICENSE" "$VENDOR/vue/"
@@ -40,5 +40,19 @@ cp "$TMP/leaflet.markercluster/package/dist/leaflet.markercluster.js" \
   "$TMP/leaflet.markercluster/package/MIT-LICENCE.txt" "$VENDOR/leaflet.markercluster/"
 cp "$TMP/leaflet.heat/package/dist/leaflet-heat.js" "$TMP/leaflet.heat/package/LICENSE" \
   "$VENDOR/leaflet.heat/"
+
+# ECharts for the staff dashboards and the 大屏 (app/pages/templates/dashboards/): never in
+# /m/'s shell or precache. Its browser build, licence, NOTICE and d3's licence (it embeds d3).
+cp "$TMP/echarts/package/dist/echarts.min.js" "$TMP/echarts/package/LICENSE" \
+  "$TMP/echarts/package/NOTICE" "$TMP/echarts/package/licenses/LICENSE-d3" "$VENDOR/echarts/"
+
+# Leaflet-Geoman (MIT): drawing and editing grid boundaries with snapping on the staff map
+# (app/field/static/pages/maps/atlas.js). A scoped package: its tarball is named without the @.
+GEOMAN=@geoman-io/leaflet-geoman-free
+(cd "$TMP" && npm pack --silent "$GEOMAN@$(version "$GEOMAN")" >/dev/null)
+mkdir -p "$TMP/geoman" && tar xzf "$TMP"/geoman-io-leaflet-geoman-free-*.tgz -C "$TMP/geoman"
+rm -rf "${VENDOR:?}/leaflet-geoman" && mkdir -p "$VENDOR/leaflet-geoman"
+cp "$TMP/geoman/package/dist/leaflet-geoman.min.js" "$TMP/geoman/package/dist/leaflet-geoman.css" \
+  "$TMP/geoman/package/LICENSE" "$VENDOR/leaflet-geoman/"
 
 echo "vendored: $(grep -v '^#' "$VENDOR/VERSIONS" | tr '\n' ' ')"

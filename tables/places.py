@@ -1,6 +1,6 @@
 """Places and people in a grid: the "four actuals" (population, houses, units, facilities)."""
 
-from piccolo.columns import Array, Date, Float, Integer, Timestamptz, Varchar
+from piccolo.columns import JSONB, Array, Date, Float, Integer, Timestamptz, Varchar
 from piccolo.columns.readable import Readable
 from piccolo.constraints import Check, Unique
 from piccolo.table import Table
@@ -23,6 +23,11 @@ class Building(Table, help_text="楼栋 Building: residential or commercial, loc
     longitude = Float(help_text="经度 Longitude (WGS84)")
     latitude = Float(help_text="纬度 Latitude (WGS84)")
     floors = Integer(null=True, default=None, help_text="层数 Floors")
+    footprint = JSONB(
+        null=True,
+        default=None,
+        help_text="轮廓 Footprint: GeoJSON Polygon (WGS84) around the point, where the data has one",
+    )
     grid = belongs_to(ResponsibilityGrid, "所属网格 Grid")
     community = belongs_to(Community, "所属社区 (derived from grid)")
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from app.api.geojson import Feature, point_feature
 from app.api.pagination import VALUE, Filter, by_code, equals, in_community, in_grid, street_code
 from app.api.resources import Resource, plain_delete
+from app.geo import stored_geojson
 from app.places import schemas, services
 from tables.choices import BuildingKind, CareTag, FacilityKind, OrganisationKind
 from tables.places import Building, Facility, Household, Organisation, Resident
@@ -28,6 +31,12 @@ def _building_feature(row: Row) -> Feature:
     )
 
 
+def building_out(row: dict[str, Any]) -> schemas.Building:
+    """A building row with its footprint decoded (JSONB comes back as text)."""
+    values = {**row, "footprint": stored_geojson(row.get("footprint"))}
+    return msgspec.convert(values, schemas.Building, strict=False)
+
+
 BUILDINGS = Resource(
     path="buildings",
     table=Building,
@@ -42,6 +51,7 @@ BUILDINGS = Resource(
         equals("kind", BuildingKind, "kind of building"),
         equals("code", str, "building code"),
     ],
+    to_output=building_out,
     create=(schemas.BuildingCreate, services.create_building),
     update=(schemas.BuildingUpdate, services.update_building),
     delete=plain_delete(Building),

@@ -35,7 +35,7 @@ from app.api.pagination import (
     where_clause,
 )
 from app.api.problems import errors_for
-from app.crud import delete_row, get_by, lock_row
+from app.crud import delete_row, fetch_rows, get_by, lock_row
 from app.db import write_transaction
 from app.errors import Forbidden
 from app.personal_data import protect_rows
@@ -121,15 +121,16 @@ class Resource:
         order = order_clause(sort, self.sort, self.default_sort)
         table = f'"{self.tablename}"'
         offset = (int(page) - 1) * int(page_size)
-        rows = await self.table.raw(
+        rows = await fetch_rows(
+            self.table,
             f"SELECT * FROM {table}{where} ORDER BY {order} LIMIT {int(page_size)} OFFSET {offset}",
             *args,
-        ).run()
+        )
         if 0 < len(rows) < page_size or (offset == 0 and not rows):
             # A short page is the last one: the total is exact without counting.
-            return [dict(row) for row in rows], offset + len(rows)
-        total = await self.table.raw(f"SELECT count(*) AS n FROM {table}{where}", *args).run()
-        return [dict(row) for row in rows], int(total[0]["n"])
+            return rows, offset + len(rows)
+        total = await fetch_rows(self.table, f"SELECT count(*) AS n FROM {table}{where}", *args)
+        return rows, int(total[0]["n"])
 
     async def one(self, caller: Caller, action: Callable[[], Awaitable[Row]]) -> msgspec.Struct:
         """Run `action` (a service call returning a row) in the caller's scope and render it."""

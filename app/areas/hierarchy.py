@@ -16,7 +16,14 @@ import tables.piccolo_app  # noqa: F401  (registers every table whose foreign ke
 from app.areas.rules import check_code, grid_code
 from app.crud import lock_row
 from app.errors import Conflict, ValidationFailed
-from app.geo import lies_within, overlaps, parse_polygon, stored_geojson
+from app.geo import (
+    CONTAINMENT_BUFFER_DEG,
+    lies_within,
+    overlaps,
+    parse_polygon,
+    stored_geojson,
+    to_geojson,
+)
 from app.validation import check_text
 from tables.areas import Community, District, ResponsibilityGrid, Street
 
@@ -120,41 +127,75 @@ def describe(counts: dict[str, int]) -> str:
 async def _check_boundary(
     level: str, values: Row, parent: Row | None, current: Row | None
 ) -> Polygon | None:
-    """A valid polygon inside the parent's boundary, clear of siblings, around its children."""
+    """A valid polygon inside the parent's boundary, clear of siblings, around its children.
+
+    A refusal carries the offending area as GeoJSON (`offending_geometry`: the part outside
+    the parent, the overlap, the child left outside) and the area it concerns
+    (`offending_area`), so a map can highlight it.
+    """
     raw = values.get("boundary")
     if raw is None:
         return None
     polygon = parse_polygon(raw)
     values["boundary"] = stored_geojson(raw)
-    if (
-        parent is not None
-        and parent["boundary"] is not None
-        and not lies_within(polygon, parse_polygon(parent["boundary"]))
-    ):
-        raise ValidationFailed(
-            f"boundary must lie inside the boundary of {PARENT_OF[level]} {parent['code']}",
-            field="boundary",
-        )
+    if parent is not None and parent["boundary"] is not None:
+        outline = parse_polygon(parent["boundary"])
+        if not lies_within(polygon, outline):
+            raise _sticking_out(
+                f"boundary must lie inside the boundary of {PARENT_OF[level]} {parent['code']}",
+                polygon,
+                outline,
+                _area_ref(PARENT_OF[level], parent),
+            )
     for sibling in await _siblings_near(level, values, current, polygon):
-        if overlaps(polygon, parse_polygon(sibling["boundary"])):
+        other = parse_polygon(sibling["boundary"])
+        if overlaps(polygon, other):
             raise Conflict(
                 f"boundary overlaps {level} {sibling['code']} ({sibling['name']})",
                 field="boundary",
+                offending_geometry=to_geojson(polygon.intersection(other)),
+                offending_area=_area_ref(level, sibling),
             )
     child_level = CHILD_OF.get(level)
     if current is not None and child_level is not None:
         child = TABLES[child_level]
         children = await (
-            child.select(column(child, "code"), column(child, "boundary"))
+            child.select(
+                child._meta.primary_key,
+                column(child, "code"),
+                column(child, "name"),
+                column(child, "boundary"),
+            )
             .where(column(child, level) == current["id"], column(child, "boundary").is_not_null())
             .run()
         )
         for row in children:
-            if not lies_within(parse_polygon(row["boundary"]), polygon):
-                raise ValidationFailed(
-                    f"boundary would leave {child_level} {row['code']} outside", field="boundary"
+            inner = parse_polygon(row["boundary"])
+            if not lies_within(inner, polygon):
+                raise _sticking_out(
+                    f"boundary would leave {child_level} {row['code']} outside",
+                    inner,
+                    polygon,
+                    _area_ref(child_level, row),
                 )
     return polygon
+
+
+def _sticking_out(
+    message: str, shape: Polygon, outline: Polygon, area: dict[str, Any]
+) -> ValidationFailed:
+    """The refusal of `shape` not lying inside `outline`, with the part outside as GeoJSON."""
+    return ValidationFailed(
+        message,
+        field="boundary",
+        offending_geometry=to_geojson(shape.difference(outline.buffer(CONTAINMENT_BUFFER_DEG))),
+        offending_area=area,
+    )
+
+
+def _area_ref(level: str, row: Row) -> dict[str, Any]:
+    """Which area a boundary refusal is about, for the problem body."""
+    return {"level": level, "id": row.get("id"), "code": row.get("code"), "name": row.get("name")}
 
 
 async def _siblings_near(
@@ -163,7 +204,10 @@ async def _siblings_near(
     """Other areas with the same parent and a boundary (grids: only those whose bbox meets)."""
     table = TABLES[level]
     query = table.select(
-        column(table, "code"), column(table, "name"), column(table, "boundary")
+        table._meta.primary_key,
+        column(table, "code"),
+        column(table, "name"),
+        column(table, "boundary"),
     ).where(column(table, "boundary").is_not_null())
     if parent_level := PARENT_OF.get(level):
         query = query.where(column(table, parent_level) == values[parent_level])

@@ -170,6 +170,13 @@ class DemoLoader:
                         "longitude": lon,
                         "latitude": lat,
                         "floors": self.rng.choice([6, 7, 11, 18, 26]),
+                        # residential blocks have an outline (about 20 × 13 m) in the demo;
+                        # public buildings stay points, as in data without footprints
+                        "footprint": json.dumps(
+                            rectangle(lon - 1e-4, lat - 6e-5, lon + 1e-4, lat + 6e-5)
+                        )
+                        if grid.kind == "residential"
+                        else None,
                         "grid": grid_id,
                         "community": community_id,
                     }

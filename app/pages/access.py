@@ -12,7 +12,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.response import Redirect
 
-from app.pages.html import page
+from app.pages.templating import render
 from app.scope import Level, Scope, scope_for_user
 from app.sessions import actor_of
 
@@ -26,8 +26,15 @@ async def scope_of_request(request: Request[Any, Any, Any]) -> Scope | None:
 
 
 def forbidden(message: str) -> Response[str]:
-    body = f"<section><p>{message}</p><p><a href='{LOGIN_URL}'>返回管理后台</a></p></section>"
-    return Response(page("无权访问 Forbidden", body), status_code=403, media_type="text/html")
+    body = render(
+        "error.html",
+        title="无权访问 Forbidden",
+        nav=[],
+        detail=message,
+        back_text="返回管理后台",
+        back_href=LOGIN_URL,
+    )
+    return Response(body, status_code=403, media_type="text/html")
 
 
 async def staff_scope(request: Request[Any, Any, Any]) -> Scope | Response[Any]:

@@ -31,8 +31,13 @@ LATEST_CHILD_MONTH_SQL = """
 SELECT max(period_start) AS month FROM evaluation_rollup
 WHERE period_kind = 'month' AND target_kind = {} AND parent_kind = {} AND parent_id = {}
 """
+# Overdue as the field app counts it (app/field/cards.py): open, and marked so by the
+# escalation job or past its deadline.
 STAGES_SQL = """
-SELECT status, count(*) AS n FROM work_item WHERE community = ANY({}::int[]) GROUP BY status
+SELECT status, count(*) AS n,
+       count(*) FILTER (WHERE status NOT IN ('closed', 'rejected')
+                        AND (overdue OR due_at < now())) AS overdue
+FROM work_item WHERE community = ANY({}::int[]) GROUP BY status
 """
 REFUSALS_SQL = """
 SELECT COALESCE(d.name, '（未注明部门）') AS department, count(*) AS n
@@ -89,6 +94,8 @@ class Dashboard:
     volunteer_totals: list[dict[str, Any]] = field(default_factory=list)
     # 一表通 burden this month: per department and community, fields asked / typed by hand
     statistics_burden: list[dict[str, Any]] = field(default_factory=list)
+    # open work items past their deadline (or marked overdue), all stages together
+    overdue: int = 0
 
 
 async def load_dashboard(area: Area, scope: Scope) -> Dashboard:
@@ -114,7 +121,8 @@ async def load_dashboard(area: Area, scope: Scope) -> Dashboard:
                 r for r in rows if r["parent_kind"] == area.level and r["parent_id"] == target_id
             ]
     ids = area.community_ids
-    stages = {row["status"]: int(row["n"]) for row in await Community.raw(STAGES_SQL, ids).run()}
+    stage_rows = await Community.raw(STAGES_SQL, ids).run()
+    stages = {row["status"]: int(row["n"]) for row in stage_rows}
     since_moment = dt.datetime.combine(since, dt.time(), dt.UTC)
     refusals = await Community.raw(
         REFUSALS_SQL, ids, area.street["id"], area.level == "street", since_moment
@@ -136,98 +144,12 @@ async def load_dashboard(area: Area, scope: Scope) -> Dashboard:
         ranking_month=ranking_month,
         rankings=rankings,
         stages=stages,
+        overdue=sum(int(row["overdue"]) for row in stage_rows),
         refusals=refusals,
         supervision=supervision,
         since=since,
     )
 
 
-def party_section(data: Dashboard) -> str:
-    """党建覆盖 this month and volunteer service this year, as figures (no names)."""
-    from app.pages.html import number, percent, table
-
-    if data.party is None:
-        return ""
-    p = data.party
-    figures = table(
-        ["指标", "数值", "比例"],
-        [
-            [
-                "有党支部/党小组的网格",
-                f"{p.grids_with_branch} / {p.grids}",
-                percent(share(p.grids_with_branch, p.grids)),
-            ],
-            [
-                "网格长为党员的网格",
-                f"{p.grids_with_party_leader} / {p.grids}",
-                percent(share(p.grids_with_party_leader, p.grids)),
-            ],
-            [
-                "本月参加服务的党员",
-                f"{p.members_served} / {p.members}",
-                percent(share(p.members_served, p.members)),
-            ],
-            [
-                "本月参加服务的在职党员（双报到）",
-                f"{p.in_service_served} / {p.in_service_members}",
-                percent(share(p.in_service_served, p.in_service_members)),
-            ],
-        ],
-    )
-    units = table(
-        ["报到单位", "在职党员"],
-        [[unit, n] for unit, n in p.in_service_by_unit.items()],
-        empty="暂无在职党员报到",
-    )
-    totals = table(
-        ["社区", "本年志愿活动", "确认服务时长（小时）"],
-        [[r["name"], r["activities"], number(r["hours"])] for r in data.volunteer_totals],
-    )
-    return (
-        '<div class="grid2">'
-        f"<section><h2>党建覆盖 Party building coverage（本月）</h2>{figures}</section>"
-        f"<section><h2>在职党员双报到（按单位）</h2>{units}</section>"
-        f"<section><h2>志愿服务 Volunteer service（本年）</h2>{totals}</section>"
-        "</div>"
-    )
-
-
 def share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
-
-
-def statistics_section(data: Dashboard) -> str:
-    """一表通 burden this month: departments ranked by the hand-typed fields they cause, and
-    per community requests, fields asked, filled from data, pre-filled, typed, hours."""
-    from app.pages.charts import bar_chart
-    from app.pages.html import number, table
-
-    by_department: dict[str, float] = {}
-    for row in data.statistics_burden:
-        name = row["department_name"]
-        by_department[name] = by_department.get(name, 0.0) + float(row["by_hand"])
-    ranking = sorted(by_department.items(), key=lambda item: (-item[1], item[0]))
-    chart = bar_chart("各部门报表造成的手工填报字段数（本月）", ranking, unit="项")
-    rows = table(
-        ["社区", "部门", "报表", "字段", "数据生成", "上期预填", "手工填写", "打开到提交（小时）"],
-        [
-            [
-                r["community_name"],
-                r["department_name"],
-                r["requests"],
-                r["fields_asked"],
-                r["from_data"],
-                r["prefilled"],
-                r["by_hand"],
-                number(float(r["hours_to_submit"])) if r["hours_to_submit"] is not None else "—",
-            ]
-            for r in data.statistics_burden
-        ],
-        empty="本月暂无统计报表",
-    )
-    return (
-        '<div class="grid2">'
-        f"<section><h2>一表通 报表负担 Statistics burden（本月）</h2>{chart}</section>"
-        f"<section><h2>各社区填报情况</h2>{rows}</section>"
-        "</div>"
-    )

@@ -1,23 +1,42 @@
-"""The map pages: /maps/ (the viewer's areas) and /maps/{level}/{code} (a street's or community's grids)."""
+"""The map pages: /maps/ (the viewer's areas) and /maps/{level}/{code} (a street's or community's
+grids on the map component, with the SVG for browsers without JavaScript)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from litestar import Request, Response, get
+from markupsafe import Markup
 
 from app.pages.areas import areas_in_scope, find_area
-from app.pages.html import Markup, esc, link, page, percent, table
-from app.pages.maps import DEFAULT_METRIC, METRICS, load_map, render_svg, square_metres
+from app.pages.html import percent
+from app.pages.maps import (
+    ADMIN_ROW_URL,
+    DEFAULT_METRIC,
+    METRICS,
+    atlas,
+    load_map,
+    map_bounds,
+    render_svg,
+    square_metres,
+)
 from app.pages.responses import staff_nav, staff_page
+from app.pages.templating import render
 from app.scope import Level, Scope
+
+# Who may redraw a grid's boundary on the map (row-level security decides again on save).
+EDITING_LEVELS = frozenset({Level.district, Level.street, Level.community})
+
+
+def cell(text: Any, href: str) -> dict[str, Any]:
+    return {"text": text, "href": href}
 
 
 @get("/maps/", include_in_schema=False)
 async def maps_index(request: Request[Any, Any, Any]) -> Response[Any]:
     """The streets and communities of the viewer's scope, with their map and dashboard."""
 
-    async def render(scope: Scope) -> str:
+    async def page(scope: Scope) -> str:
         streets, communities = await areas_in_scope()
         rows: list[list[Any]] = []
         if scope.level in (Level.district, Level.street):
@@ -26,8 +45,8 @@ async def maps_index(request: Request[Any, Any, Any]) -> Response[Any]:
                     "街道",
                     s["code"],
                     s["name"],
-                    link("地图", f"/maps/street/{s['code']}"),
-                    link("看板", f"/dashboards/street/{s['code']}"),
+                    cell("地图", f"/maps/street/{s['code']}"),
+                    cell("看板", f"/dashboards/street/{s['code']}"),
                     "",
                 ]
                 for s in streets
@@ -37,23 +56,17 @@ async def maps_index(request: Request[Any, Any, Any]) -> Response[Any]:
                 "社区",
                 c["code"],
                 c["name"],
-                link("地图", f"/maps/community/{c['code']}"),
-                link("看板", f"/dashboards/community/{c['code']}"),
-                link("公开页", f"/public/communities/{c['code']}"),
+                cell("地图", f"/maps/community/{c['code']}"),
+                cell("看板", f"/dashboards/community/{c['code']}"),
+                cell("公开页", f"/public/communities/{c['code']}"),
             ]
             for c in communities
         ]
-        body = (
-            "<section><h2>我的范围 Areas in my scope</h2>"
-            + table(["层级", "编码", "名称", "网格地图", "统计看板", "公开页"], rows)
-            + "</section>"
+        return render(
+            "maps/index.html", title="网格地图与看板 Maps & dashboards", nav=staff_nav(), rows=rows
         )
-        return page("网格地图与看板 Maps & dashboards", body, staff_nav())
 
-    return await staff_page(request, render)
-
-
-# ---------------------------------------------------------------- maps
+    return await staff_page(request, page)
 
 
 @get("/maps/{level:str}/{code:str}", include_in_schema=False)
@@ -63,13 +76,9 @@ async def map_page(
     """The grid map of a street or community, coloured by `metric`."""
     metric = metric if metric in METRICS else DEFAULT_METRIC
 
-    async def render(scope: Scope) -> str:
+    async def page(scope: Scope) -> str:
         area = await find_area(level, code, scope)
         data = await load_map(area.name, area.communities)
-        pills = "".join(
-            f'<a class="{"on" if key == metric else ""}" href="?metric={key}">{esc(m.label)}</a>'
-            for key, m in METRICS.items()
-        )
         note = ""
         if metric == "check_in":
             note = (
@@ -90,35 +99,37 @@ async def map_page(
         ]
         grid_rows = [
             [
-                link(g["code"], f"/admin/#/responsibility_grid/{g['id']}/"),
+                cell(g["code"], ADMIN_ROW_URL.format(table="responsibility_grid", id=g["id"])),
                 g["name"],
                 "单位网格" if g["kind"] == "unit" else "居民区网格",
                 g["household_count"],
-                Markup('<span class="warn">规模预警</span>') if g["size_warning"] else "",
+                "规模预警" if g["size_warning"] else "",
                 percent(g["check_in_rate"]),
                 g["open_items"],
                 g["overdue_items"],
             ]
             for g in data.grids
         ]
-        body = (
-            f'<section><div class="pills">{pills}</div><p class="muted">{esc(note)} '
-            "点击网格打开其管理页面 Click a grid to open it in the admin. "
-            "橙色斜线=未覆盖区域，红色斜线=重叠或超出社区。</p>"
-            f"{render_svg(data, metric)}</section>"
-            f"<section><h2>拓扑检查 Topology ({len(problems)})</h2>"
-            + table(
-                ["问题", "涉及", "面积"], problems, empty="未发现重叠、缺口或越界 No problems found"
-            )
-            + "</section><section><h2>网格 Grids</h2>"
-            + table(
-                ["编码", "名称", "类型", "户数", "预警", "本月签到率", "未办结", "逾期"], grid_rows
-            )
-            + "</section>"
+        bounds = map_bounds(data)
+        component = atlas(
+            "/maps/api/layers",
+            list(bounds) if bounds else [],
+            metric,
+            today_url=f"/maps/api/today/{area.level}/{area.row['code']}",
+            register=True,
+            can_edit=scope.level in EDITING_LEVELS and not scope.read_only,
         )
-        return page(f"{area.name} 网格地图", body, staff_nav(area))
+        return render(
+            "maps/map.html",
+            title=f"{area.name} 网格地图",
+            nav=staff_nav(area),
+            metric=metric,
+            metric_pills=[(key, m.label) for key, m in METRICS.items()],
+            note=note,
+            map=component,
+            svg=Markup(render_svg(data, metric)),
+            problems=problems,
+            grid_rows=grid_rows,
+        )
 
-    return await staff_page(request, render)
-
-
-# ---------------------------------------------------------------- dashboards
+    return await staff_page(request, page)

@@ -264,6 +264,35 @@ def map_bounds(data: MapData) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
+def outline_bounds(boundaries: list[Any]) -> list[float]:
+    """[west, south, east, north] around the stored boundaries given (none: [])."""
+    present = [shape for shape in map(_polygon, boundaries) if shape is not None]
+    return list(unary_union(present).bounds) if present else []
+
+
+def atlas(
+    layers_url: str,
+    bounds: list[float],
+    metric: str = DEFAULT_METRIC,
+    today_url: str | None = None,
+    register: bool = False,
+    can_edit: bool = False,
+    coloured: bool = True,
+) -> dict[str, Any]:
+    """What templates/maps/_map.html's `atlas` macro takes: the one map component of the
+    map pages, the dashboards and the public page (`coloured` False: no metric to colour
+    the grids by, as the public layers carry none)."""
+    return {
+        "layers_url": layers_url,
+        "bounds": bounds,
+        "metric": metric,
+        "metrics": [{"key": k, "label": m.label} for k, m in METRICS.items()] if coloured else [],
+        "today_url": today_url,
+        "register": register,
+        "can_edit": can_edit,
+    }
+
+
 # ---------------------------------------------------------------- colours
 
 

@@ -61,7 +61,11 @@ async def load_openness(code: str) -> OpennessPage:
     """Everything the public page of community `code` shows, or NotFound."""
     community = (
         await Community.select(
-            Community._meta.primary_key, Community.code, Community.name, Community.street
+            Community._meta.primary_key,
+            Community.code,
+            Community.name,
+            Community.street,
+            Community.boundary,
         )
         .where(Community.code == code)
         .first()
@@ -165,37 +169,3 @@ def local_time(moment: dt.datetime | None) -> str:
     from app.settings import settings
 
     return "" if moment is None else moment.astimezone(settings.timezone).strftime("%Y-%m-%d %H:%M")
-
-
-def resident_cases_section(data: OpennessPage) -> str:
-    """居民诉求公开: what residents reported that staff published, its stage and reply."""
-    from app.pages.html import esc, table
-
-    rows = table(
-        ["时间", "类别", "内容", "办理情况", "答复"],
-        [
-            [local_time(r["created_at"]), r["service_name"], r["content"], r["status"], r["reply"]]
-            for r in data.resident_cases
-        ],
-        empty="暂无公开的居民诉求",
-    )
-    code = esc(data.community["code"])
-    return (
-        f"<section><h2>居民诉求公开</h2>{rows}<p class='muted'>经社区审核后公开，不含反映人信息。"
-        f"我要反映、我要监督：<a href='/r/{code}'>/r/{code}</a></p></section>"
-    )
-
-
-def volunteering_section(data: OpennessPage) -> str:
-    """志愿服务公开: activities and confirmed hours by month, no names."""
-    from app.pages.html import number, table
-
-    rows = table(
-        ["月份", "志愿活动（次）", "志愿服务时长（小时）"],
-        [
-            [f"{r['month']:%Y年%m月}", r["activities"], number(r["hours"])]
-            for r in data.volunteering
-        ],
-        empty="暂无志愿活动",
-    )
-    return f"<section><h2>志愿服务</h2>{rows}<p class='muted'>只公开次数和时长，不含志愿者信息。</p></section>"

@@ -1,22 +1,19 @@
-"""The public pages, no login: /public/ and /public/communities/{code}."""
+"""The public pages, no login: /public/ and /public/communities/{code}, from the templates
+under app/pages/templates/public/."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from litestar import Response, get
+from litestar.response import Template
 
 from app.errors import DomainError
 from app.labels import label
-from app.pages.html import esc, link, number, page, percent, table
-from app.pages.public import (
-    OpennessPage,
-    load_openness,
-    local_time,
-    resident_cases_section,
-    volunteering_section,
-)
-from app.pages.responses import html
+from app.pages.html import number, percent
+from app.pages.maps import atlas, outline_bounds
+from app.pages.public import OpennessPage, load_openness, local_time
+from app.pages.responses import error_page
 from app.replica import reading_from_replica
 from tables.choices import (
     SupervisionKind,
@@ -28,34 +25,33 @@ from tables.choices import (
 
 
 @get("/public/communities/{code:str}", include_in_schema=False)
-async def openness_page(code: str) -> Response[str]:
+async def openness_page(code: str) -> Response[Any] | Template:
     """The community's public openness page (社区公开), in Chinese, without login."""
     try:
         async with reading_from_replica():
             data = await load_openness(code)
     except DomainError as exc:
-        return html(page("社区公开", f"<section><p>{esc(exc.detail)}</p></section>"), exc.status)
-    return html(
-        page(
-            f"{data.street['name']} {data.community['name']} 社区公开",
-            openness_body(data),
-            [("社区列表", "/public/")],
-        )
-    )
+        return error_page(exc, back=("社区列表", "/public/"), title="社区公开")
+    return Template(template_name="public/openness.html", context=openness_context(data))
 
 
-def openness_body(data: OpennessPage) -> str:
-    notices = (
-        "".join(
-            f"<article><h3>{esc(n['title'])}</h3><p class='muted'>{esc(local_time(n['published_at']))}</p>"
-            f"<p>{esc(n['body'])}</p></article>"
+def openness_context(data: OpennessPage) -> dict[str, Any]:
+    """The page's sections as rows of text: the template escapes every one of them."""
+    code = data.community["code"]
+    return {
+        "title": f"{data.street['name']} {data.community['name']} 社区公开",
+        "nav": [("社区列表", "/public/")],
+        "street_name": data.street["name"],
+        "map": atlas(
+            f"/maps/api/public/communities/{code}/layers",
+            outline_bounds([data.community.get("boundary")]),
+            coloured=False,
+        ),
+        "notices": [
+            {"title": n["title"], "published": local_time(n["published_at"]), "body": n["body"]}
             for n in data.notices
-        )
-        or "<p class='muted'>暂无公告</p>"
-    )
-    access = table(
-        ["事项名称", "职能部门", "类别", "法律依据", "有效期"],
-        [
+        ],
+        "access_list": [
             [
                 e["name"],
                 e["department"],
@@ -65,11 +61,7 @@ def openness_body(data: OpennessPage) -> str:
             ]
             for e in data.access_list
         ],
-        empty="暂无准入事项",
-    )
-    records = table(
-        ["类型", "监督对象", "反映内容", "办理阶段", "答复", "受理时间", "答复时间"],
-        [
+        "records": [
             [
                 label(SupervisionKind, r["kind"]),
                 r["subject"],
@@ -81,20 +73,7 @@ def openness_body(data: OpennessPage) -> str:
             ]
             for r in data.records
         ],
-        empty="暂无公开的监督记录",
-    )
-    rollups = table(
-        [
-            "月份",
-            "网格员签到率",
-            "工作按时办结率",
-            "监督回应率",
-            "群众满意率",
-            "平均回应时长(小时)",
-            "综合得分",
-            "街道内排名",
-        ],
-        [
+        "rollups": [
             [
                 f"{r['period_start']:%Y年%m月}",
                 percent(r["check_in_rate"]),
@@ -107,21 +86,20 @@ def openness_body(data: OpennessPage) -> str:
             ]
             for r in data.rollups
         ],
-        empty="暂无月度汇总",
-    )
-    return (
-        f"<section><h2>社区公告</h2>{notices}</section>"
-        f"<section><h2>准入清单：可以进入社区的工作事项</h2><p class='muted'>"
-        f"由{esc(data.street['name'])}审定；清单以外的工作事项，社区有权拒绝。</p>{access}</section>"
-        f"<section><h2>监督记录公开</h2>{records}<p class='muted'>为保护反映人，公开内容不含反映人信息。</p></section>"
-        f"<section><h2>月度考核数据</h2>{rollups}</section>"
-        f"{stage_deadlines_section(data)}"
-        f"{resident_cases_section(data)}"
-        f"{volunteering_section(data)}"
-    )
+        "stage_deadlines": stage_deadline_rows(data),
+        "resident_cases": [
+            [local_time(r["created_at"]), r["service_name"], r["content"], r["status"], r["reply"]]
+            for r in data.resident_cases
+        ],
+        "report_url": f"/r/{code}",
+        "volunteering": [
+            [f"{r['month']:%Y年%m月}", r["activities"], number(r["hours"])]
+            for r in data.volunteering
+        ],
+    }
 
 
-def stage_deadlines_section(data: OpennessPage) -> str:
+def stage_deadline_rows(data: OpennessPage) -> list[list[str]]:
     """时限公开: each stage's deadline (working time) and whether it was met, never who."""
 
     def shown(stage: dict[str, Any] | None) -> str:
@@ -142,19 +120,11 @@ def stage_deadlines_section(data: OpennessPage) -> str:
                 *(shown(by_stage.get(stage.value)) for stage in WorkStage),
             ]
         )
-    body = table(
-        ["编号", "事项", "状态", "受理时间", "受理期限", "派遣期限", "处置期限", "核查期限"],
-        rows,
-        empty="暂无有时限的工作事项",
-    )
-    return (
-        f"<section><h2>办理时限公开</h2>{body}<p class='muted'>期限按工作时间计算"
-        "（不含休息日、法定节假日）；只公开是否按时，不公开经办人。</p></section>"
-    )
+    return rows
 
 
 @get("/public/", include_in_schema=False)
-async def public_index() -> Response[str]:
+async def public_index() -> Template:
     """Every community's public page."""
     from tables.areas import Community, Street
 
@@ -168,19 +138,14 @@ async def public_index() -> Response[str]:
             .order_by(Community.code)
             .run()
         )
-    body = (
-        "<section><h2>社区公开 Community openness pages</h2>"
-        + table(
-            ["街道", "社区", "编码"],
-            [
-                [
-                    streets.get(c["street"], ""),
-                    link(c["name"], f"/public/communities/{c['code']}"),
-                    c["code"],
-                ]
-                for c in communities
-            ],
-        )
-        + "</section>"
+    rows = [
+        [
+            streets.get(c["street"], ""),
+            {"text": c["name"], "href": f"/public/communities/{c['code']}"},
+            c["code"],
+        ]
+        for c in communities
+    ]
+    return Template(
+        template_name="public/index.html", context={"title": "社区公开", "nav": [], "rows": rows}
     )
-    return html(page("社区公开", body))

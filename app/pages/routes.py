@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from litestar import Router
 
-from app.pages.dashboard_routes import dashboard_page
+from app.pages.dashboard_routes import dashboard_page, screen_data, screen_page
 from app.pages.map_routes import map_page, maps_index
 from app.pages.public_routes import openness_page, public_index
 
 pages_router = Router(
     path="/",
-    route_handlers=[maps_index, map_page, dashboard_page, openness_page, public_index],
+    route_handlers=[
+        maps_index,
+        map_page,
+        dashboard_page,
+        screen_page,
+        screen_data,
+        openness_page,
+        public_index,
+    ],
     include_in_schema=False,
 )

@@ -9,11 +9,13 @@ static files.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+from app.field.pages import asset_url
 from app.pages.html import FONT_STACK, STYLE
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -25,6 +27,12 @@ ENVIRONMENT = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-ENVIRONMENT.globals.update(STYLE=STYLE, FONT_STACK=FONT_STACK)
+ENVIRONMENT.globals.update(STYLE=STYLE, FONT_STACK=FONT_STACK, asset_url=asset_url)
 
 TEMPLATE_CONFIG = TemplateConfig(instance=JinjaTemplateEngine.from_environment(ENVIRONMENT))
+
+
+def render(template_name: str, **context: Any) -> str:
+    """The template filled in: for pages rendered inside a scoped transaction (staff_page),
+    where a Template response would render only after the transaction has ended."""
+    return ENVIRONMENT.get_template(template_name).render(**context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import msgspec
 
@@ -20,6 +21,8 @@ class Building(msgspec.Struct, kw_only=True):
     floors: int | None
     grid: int
     community: int
+    # GeoJSON Polygon (WGS84) of the building's outline, where the data has one.
+    footprint: dict[str, Any] | None = None
 
 
 class BuildingCreate(msgspec.Struct, kw_only=True):
@@ -32,6 +35,7 @@ class BuildingCreate(msgspec.Struct, kw_only=True):
     code: str | None = None
     kind: str = BuildingKind.residential.value
     floors: int | None = None
+    footprint: dict[str, Any] | None = None
     # The system longitude/latitude are given in (AMap/Tencent: GCJ-02, Baidu: BD-09);
     # they are stored converted to WGS84. Not stored itself.
     coordinate_system: CoordinateSystem | None = None
@@ -44,6 +48,7 @@ class BuildingUpdate(msgspec.Struct, kw_only=True):
     longitude: float | msgspec.UnsetType = msgspec.UNSET
     latitude: float | msgspec.UnsetType = msgspec.UNSET
     floors: int | msgspec.UnsetType | None = msgspec.UNSET
+    footprint: dict[str, Any] | msgspec.UnsetType | None = msgspec.UNSET
     grid: int | msgspec.UnsetType = msgspec.UNSET
     coordinate_system: CoordinateSystem | msgspec.UnsetType | None = msgspec.UNSET
 

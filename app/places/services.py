@@ -11,7 +11,7 @@ from typing import Any
 from app import crud
 from app.coordinates import point_in_wgs84
 from app.errors import ValidationFailed
-from app.geo import check_point, contains_point, parse_polygon
+from app.geo import check_point, contains_point, lies_within, parse_polygon, stored_geojson
 from app.places.schemas import (
     BuildingCreate,
     BuildingUpdate,
@@ -86,6 +86,8 @@ async def clean_building(values: Row, current: Row | None) -> Row:
     values["kind"] = check_choice(values.get("kind"), BuildingKind, "kind")
     if values.get("floors") is not None and values["floors"] < 1:
         raise ValidationFailed("a building has at least 1 floor", field="floors")
+    if values.get("footprint") is not None:
+        values["footprint"] = _footprint(values, grid)
     if values.get("code") is None or not str(values["code"]).strip():
         values["code"] = await next_building_code(grid)
     values["code"] = check_text(values["code"], "code", Building.code.length)
@@ -97,6 +99,21 @@ async def clean_building(values: Row, current: Row | None) -> Row:
         code=values["code"],
     )
     return values
+
+
+def _footprint(values: Row, grid: Row) -> Any:
+    """The building's outline: a valid polygon around its point, inside its grid."""
+    outline = parse_polygon(values["footprint"], field="footprint")
+    point = check_point(values["longitude"], values["latitude"])
+    if not contains_point(outline, point):
+        raise ValidationFailed(
+            "must enclose the building's point (longitude, latitude)", field="footprint"
+        )
+    if grid["boundary"] is not None and not lies_within(outline, parse_polygon(grid["boundary"])):
+        raise ValidationFailed(
+            f"must lie inside grid {grid['code']} {grid['name']}", field="footprint"
+        )
+    return stored_geojson(values["footprint"])
 
 
 async def create_building(data: BuildingCreate, actor_id: int | None = None) -> Row:

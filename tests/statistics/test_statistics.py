@@ -341,7 +341,8 @@ async def test_reminders_reach_communities_that_have_not_submitted_once_a_day(de
 
 
 async def test_the_street_dashboard_ranks_departments_by_hand_typed_fields(demo: Demo) -> None:
-    from app.pages.dashboards import Dashboard, statistics_section
+    from app.pages.dashboard_routes import statistics_section
+    from app.pages.dashboards import Dashboard
 
     async with scoped_transaction(demo.official):
         rows = await services.burden(local_today())

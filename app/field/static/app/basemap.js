@@ -8,8 +8,11 @@
   var loading = null;
   var config = null;
 
+  // The bundle's version from this page's own asset URLs (/m/'s main.js, or any other page
+  // that loads this file from /m/static/ with ?v=).
   function version() {
-    var main = document.querySelector('script[src*="/m/static/app/main.js"]');
+    var main = document.querySelector('script[src*="/m/static/app/main.js"]') ||
+      document.querySelector('script[src*="/m/static/"][src*="?v="]');
     return (main && main.src.split("?v=")[1]) || "";
   }
 
@@ -22,6 +25,11 @@
       document.head.appendChild(el);
     });
   }
+
+  // A script or stylesheet of /m/static/ (by its path under it), cache-busted like the rest.
+  W.loadAsset = function (path) {
+    return load(/\.css$/.test(path) ? "link" : "script", "/m/static/" + path + "?v=" + version());
+  };
 
   // Leaflet, then its plug-ins (they extend the global L).
   W.loadLeaflet = function () {
@@ -81,4 +89,4 @@
       return { map: map, L: L, clusters: clusters, heat: heat, base: base };
     });
   };
-})(window.WGT);
+})(window.WGT = window.WGT || {});
