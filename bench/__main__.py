@@ -25,14 +25,14 @@ SERVERS = ("product-uvicorn", "product-granian", "raw", "raw-scoped", "drf")
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
+    from bench.database import add_database_arguments
+
     parser = argparse.ArgumentParser(
         prog="python -m bench",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--scale", default="small", help="full, small, smoke or a fraction")
-    parser.add_argument("--server-url", default=None, help="PostgreSQL server URL")
-    parser.add_argument("--fresh", action="store_true", help="drop and reload the data")
+    add_database_arguments(parser, "small")
     parser.add_argument("--load-only", action="store_true", help="load the data, run nothing")
     parser.add_argument("--workers", type=int, default=1, help="worker processes per server")
     parser.add_argument("--connections", type=int, default=64)

@@ -117,3 +117,10 @@ async def ready_database(args: argparse.Namespace) -> tuple[Scale, str]:
         seconds = await load(url, scale, local_today())
         print(f"Loaded in {seconds:.0f} s.")
     return scale, url
+
+
+def add_database_arguments(parser: argparse.ArgumentParser, scale: str) -> None:
+    """--scale (default `scale`), --server-url and --fresh, as `ready_database` reads them."""
+    parser.add_argument("--scale", default=scale, help="full, small, smoke or a fraction")
+    parser.add_argument("--server-url", default=None, help="PostgreSQL server URL")
+    parser.add_argument("--fresh", action="store_true", help="drop and reload the data")

@@ -426,7 +426,6 @@ async def main(args: argparse.Namespace) -> int:
     scale, url = await ready_database(args)
     from app.db import DB
     from bench import run
-    from bench.servers import free_port, running, specs
 
     started = dt.datetime.now(dt.UTC)
     await DB.start_connection_pool(min_size=1, max_size=4)
@@ -439,25 +438,16 @@ async def main(args: argparse.Namespace) -> int:
         "ADMIN_LOGIN_LIMIT": "1000000",
     }
     try:
-        city = await run.describe_city(url)
-        await run.make_tokens(city)
-        before = await run.last_ids(url, FIELD_TABLES)
-        port = free_port()
-        spec = specs(1, port)["product-uvicorn"]
-        try:
-            with running(spec, port, env):
-                base = f"http://127.0.0.1:{port}"
-                results = await run_field(
-                    lambda: httpx.AsyncClient(base_url=base, timeout=60),
-                    url,
-                    city,
-                    phones_wanted=args.phones,
-                    per_phone=args.per_phone,
-                    reports_per_phone=args.reports,
-                )
+        async with run.product_server(url, env, FIELD_TABLES) as (base, city, before):
+            results = await run_field(
+                lambda: httpx.AsyncClient(base_url=base, timeout=60),
+                url,
+                city,
+                phones_wanted=args.phones,
+                per_phone=args.per_phone,
+                reports_per_phone=args.reports,
+            )
             results["stored_once"] = await stored_once(url, before["check_in"], results)
-        finally:
-            await run.clean_bench_writes(url, before)
     finally:
         await DB.close_connection_pool()
         shutil.rmtree(media, ignore_errors=True)  # the photos the run uploaded
@@ -508,14 +498,14 @@ async def stored_once(url: str, last_check_in: int, results: dict[str, Any]) -> 
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
+    from bench.database import add_database_arguments
+
     parser = argparse.ArgumentParser(
         prog="python -m bench.field",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--scale", default="smoke", help="full, small, smoke or a fraction")
-    parser.add_argument("--server-url", default=None, help="PostgreSQL server URL")
-    parser.add_argument("--fresh", action="store_true", help="drop and reload the data")
+    add_database_arguments(parser, "smoke")
     parser.add_argument("--phones", type=int, default=16, help="grid workers at once")
     parser.add_argument("--per-phone", type=int, default=20, help="check-ins per phone")
     parser.add_argument("--reports", type=int, default=5, help="photo reports per phone")

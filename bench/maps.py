@@ -136,14 +136,14 @@ async def main(args: argparse.Namespace) -> int:
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
+    from bench.database import add_database_arguments
+
     parser = argparse.ArgumentParser(
         prog="python -m bench.maps",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--scale", default="smoke", help="full, small, smoke or a fraction")
-    parser.add_argument("--server-url", default=None, help="PostgreSQL server URL")
-    parser.add_argument("--fresh", action="store_true", help="drop and reload the data")
+    add_database_arguments(parser, "smoke")
     parser.add_argument("--repeat", type=int, default=9, help="reads of each view")
     return parser.parse_args(argv)
 

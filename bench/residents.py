@@ -181,7 +181,6 @@ async def main(args: argparse.Namespace) -> int:
     scale, url = await ready_database(args)
     from app.db import DB
     from bench import run
-    from bench.servers import free_port, running, specs
 
     started = dt.datetime.now(dt.UTC)
     await DB.start_connection_pool(min_size=1, max_size=4)
@@ -195,23 +194,14 @@ async def main(args: argparse.Namespace) -> int:
         "RESIDENT_POW_BITS": str(args.bits),
     }
     try:
-        city = await run.describe_city(url)
-        await run.make_tokens(city)
-        before = await run.last_ids(url, WRITTEN)
-        port = free_port()
-        spec = specs(1, port)["product-uvicorn"]
-        try:
-            with running(spec, port, env):
-                base = f"http://127.0.0.1:{port}"
-                results = await run_residents(
-                    lambda: httpx.AsyncClient(base_url=base, timeout=60),
-                    city,
-                    args.clients,
-                    args.per_client,
-                    args.bits,
-                )
-        finally:
-            await run.clean_bench_writes(url, before)
+        async with run.product_server(url, env, WRITTEN) as (base, city, _):
+            results = await run_residents(
+                lambda: httpx.AsyncClient(base_url=base, timeout=60),
+                city,
+                args.clients,
+                args.per_client,
+                args.bits,
+            )
     finally:
         await DB.close_connection_pool()
     write_results("residents", scale, started, results, markdown)
@@ -219,14 +209,14 @@ async def main(args: argparse.Namespace) -> int:
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
+    from bench.database import add_database_arguments
+
     parser = argparse.ArgumentParser(
         prog="python -m bench.residents",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--scale", default="smoke", help="full, small, smoke or a fraction")
-    parser.add_argument("--server-url", default=None, help="PostgreSQL server URL")
-    parser.add_argument("--fresh", action="store_true", help="drop and reload the data")
+    add_database_arguments(parser, "smoke")
     parser.add_argument("--clients", type=int, default=16, help="residents at once")
     parser.add_argument("--per-client", type=int, default=10, help="reports per resident")
     parser.add_argument("--bits", type=int, default=PRODUCTION_BITS, help="proof-of-work bits")

@@ -13,7 +13,8 @@ import platform
 import statistics
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -468,3 +469,21 @@ def machine() -> dict[str, Any]:
         "commit": commit,
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
     }
+
+
+@asynccontextmanager
+async def product_server(
+    url: str, env: dict[str, str], tables: tuple[str, ...]
+) -> AsyncIterator[tuple[str, City, dict[str, int]]]:
+    """The product under uvicorn (one worker) on the bench database `url` with `env`:
+    (its base URL, the city with its tokens, the last ids of `tables` before the run). The
+    rows the run adds to `tables` are removed afterwards."""
+    city = await describe_city(url)
+    await make_tokens(city)
+    before = await last_ids(url, tables)
+    port = free_port()
+    try:
+        with running(specs(1, port)["product-uvicorn"], port, env):
+            yield f"http://127.0.0.1:{port}", city, before
+    finally:
+        await clean_bench_writes(url, before)

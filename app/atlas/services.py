@@ -231,23 +231,25 @@ def point(longitude: float, latitude: float) -> Row:
 # ---------------------------------------------------------------- layers
 
 
+LAYER_NAMES = ("areas", "grids", "outlines", "problems", "buildings", "facilities", "points")
+
+
+def _answer(view: View, level: str, metric: str, **drawn: Row) -> Row:
+    """A layers answer: the collections drawn at `level`, every other one empty."""
+    return {
+        "zoom": view.zoom,
+        "level": level,
+        "metric": metric,
+        **{name: drawn.get(name, collection([])) for name in LAYER_NAMES},
+        "legend": [],
+    }
+
+
 async def layers(view: View, metric: str) -> Row:
     """Everything drawn at `view`: the areas of its level (or the grids with the metric's
     colours, their topology problems and legend), buildings, facilities and open items."""
     level = view.area_level
-    answer: Row = {
-        "zoom": view.zoom,
-        "level": level,
-        "metric": metric,
-        "areas": collection([]),
-        "grids": collection([]),
-        "outlines": collection([]),
-        "problems": collection([]),
-        "buildings": collection([]),
-        "facilities": collection([]),
-        "points": collection([]),
-        "legend": [],
-    }
+    answer = _answer(view, level, metric)
     if level != "grid":
         answer["areas"] = await _areas(level, view)
     if view.zoom < min(GRIDS_FROM_ZOOM, POINTS_FROM_ZOOM):
@@ -480,12 +482,12 @@ async def public_layers(community_code: str, view: View) -> Row:
         for geometry in [simplified(outline["boundary"], view)]
         if geometry is not None
     ]
-    return {
-        "zoom": view.zoom,
-        "level": "grid",
-        "metric": "",
-        "areas": collection(areas),
-        "grids": collection(
+    return _answer(
+        view,
+        "grid",
+        "",
+        areas=collection(areas),
+        grids=collection(
             [
                 feature(
                     g["id"],
@@ -501,13 +503,7 @@ async def public_layers(community_code: str, view: View) -> Row:
                 if (geometry := simplified(g["boundary"], view)) is not None
             ]
         ),
-        "outlines": collection([]),
-        "problems": collection([]),
-        "buildings": collection([]),
-        "facilities": collection([]),
-        "points": collection([]),
-        "legend": [],
-    }
+    )
 
 
 # ---------------------------------------------------------------- today
