@@ -5,10 +5,11 @@ address that is throttled without a 5xx while another resident still gets throug
 from __future__ import annotations
 
 import asyncio
+import hashlib
 
 import httpx
 
-from app.residents.challenge import issue, solve, verify
+from app.residents.challenge import issue, leading_zero_bits, solve, verify
 from app.settings import settings
 from tables.residents import ResidentCase
 from tables.work import WorkItem
@@ -36,8 +37,15 @@ async def test_a_submission_without_a_solved_challenge_is_refused_and_writes_not
     missing = await client.post(url, data=report_fields(city))
     assert_problem(missing, 422, "challenge")
     issued = (await client.get(f"{R}/challenge")).json()
+    # A nonce that does not solve it: at the tests' 8 bits, one nonce in 256 would by luck.
+    unsolved = next(
+        nonce
+        for nonce in (f"x{i}" for i in range(1000))
+        if leading_zero_bits(hashlib.sha256(f"{issued['challenge']}:{nonce}".encode()).digest())
+        < issued["bits"]
+    )
     wrong = await client.post(
-        url, data={**report_fields(city), "challenge": issued["challenge"], "nonce": "x"}
+        url, data={**report_fields(city), "challenge": issued["challenge"], "nonce": unsolved}
     )
     assert_problem(wrong, 422, "nonce")
     forged = issued["challenge"].rsplit(".", 1)[0] + ".0123456789abcdef0123456789abcdef"
