@@ -56,11 +56,10 @@ async def database_pool(app: Litestar) -> AsyncIterator[None]:
 
 def create_app() -> Litestar:
     base_map = base_map_of(settings)
-    return Litestar(
+    litestar = Litestar(
         route_handlers=[index, admin, *ROUTE_HANDLERS],
         lifespan=[database_pool, jobs_lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[EmptyQueryParameters()],
         before_send=[
             SecurityHeaders(production=settings.production, tile_origins=base_map.origins)
         ],
@@ -87,6 +86,10 @@ def create_app() -> Litestar:
         ),
         debug=False,
     )
+    # Around the whole app, before routing, not as a Litestar middleware: those run per route,
+    # and any of them makes Litestar add an exception layer to every route (issue 19).
+    litestar.asgi_handler = EmptyQueryParameters(litestar.asgi_handler)
+    return litestar
 
 
 app = create_app()

@@ -9,7 +9,8 @@ The forward formulas (WGS84 → GCJ-02 → BD-09) are the published ones (googol
 and its ports). They have no closed inverse, so GCJ-02 → WGS84 inverts them by fixed-point
 iteration until the forward conversion reproduces the input to ~1e-9° (≈ 0.1 mm); BD-09 →
 GCJ-02 is refined the same way. Outside China (a bounding box, as every implementation uses)
-neither system applies an offset, so points there pass unchanged.
+neither system applies an offset, so points there pass unchanged. Polygons (building
+footprints, area boundaries) are converted vertex by vertex with the same point rule.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import math
 from typing import Any, Literal, get_args
 
 from app.errors import ValidationFailed
+from app.geo import parse_polygon, stored_geojson
 
 CoordinateSystem = Literal["WGS84", "GCJ-02", "BD-09"]
 SYSTEMS: tuple[str, ...] = get_args(CoordinateSystem)
@@ -158,15 +160,36 @@ def from_wgs84(longitude: float, latitude: float, system: str | None) -> Point:
     )
 
 
-def point_in_wgs84(values: dict[str, Any]) -> dict[str, Any]:
-    """Service input with its `coordinate_system` taken out and its longitude/latitude
-    converted to WGS84. A point in GCJ-02 or BD-09 needs both coordinates: its offset
-    depends on both, so one of them cannot be changed alone."""
+def polygon_to_wgs84(geojson: Any, system: str | None, field: str = "boundary") -> Any:
+    """A GeoJSON Polygon given in `system` with every vertex converted by the point rule
+    (`to_wgs84`); equal vertices convert alike, so closed rings stay closed.
+
+    The shape is checked first (`parse_polygon`, refusal naming `field`), so a malformed one is
+    refused with the message the service would give; the service then runs its topology
+    checks on the converted shape.
+    """
+    if geojson is None or system in (None, WGS84):
+        return geojson
+    parse_polygon(geojson, field=field)
+    polygon = stored_geojson(geojson)
+    rings = [
+        [[*to_wgs84(float(p[0]), float(p[1]), system), *p[2:]] for p in ring]
+        for ring in polygon["coordinates"]
+    ]
+    return {**polygon, "coordinates": rings}
+
+
+def in_wgs84(values: dict[str, Any], polygon: str | None = None) -> dict[str, Any]:
+    """Service input with its `coordinate_system` taken out, and its point (longitude,
+    latitude) and the GeoJSON Polygon field `polygon` (a footprint, a boundary) converted to
+    WGS84. A point in GCJ-02 or BD-09 needs both coordinates: its offset depends on both, so
+    one of them cannot be changed alone."""
     values = dict(values)
-    system = values.pop("coordinate_system", None)
-    if system in (None, "WGS84"):
+    system = system_of(values.pop("coordinate_system", None))
+    if system in (None, WGS84):
         return values
-    system = system_of(system)
+    if polygon is not None and values.get(polygon) is not None:
+        values[polygon] = polygon_to_wgs84(values[polygon], system, field=polygon)
     given = [name for name in ("longitude", "latitude") if values.get(name) is not None]
     if not given:
         return values

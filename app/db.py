@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-from collections.abc import AsyncIterator, Coroutine, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Coroutine, Mapping
 from functools import lru_cache
 from typing import Any, TypeVar, cast
 
@@ -26,10 +25,7 @@ _KNOWN: contextvars.ContextVar[tuple[PostgresTransaction, dict[str, str]] | None
 )
 
 
-@asynccontextmanager
-async def write_transaction(
-    actor_id: int | None = None, settings: Mapping[str, str] | None = None
-) -> AsyncIterator[PostgresTransaction]:
+class write_transaction:
     """Run the block in one transaction, recording `actor_id` for the audit trigger.
 
     `settings` are further transaction-local settings (the request scope, the role), all set
@@ -41,30 +37,65 @@ async def write_transaction(
     transaction, which already recorded the same actor, costs no extra round trip. A setting
     a nested call changes is no longer taken as known (a rollback to a savepoint may undo
     it), so the next nested call sets it again.
+
+    A class rather than a generator-based context manager: every API request enters one,
+    and `@asynccontextmanager` costs a generator and its machinery on each (issue 19).
     """
-    values = dict(settings or {})
-    if actor_id is not None:
-        values["app.actor_id"] = str(int(actor_id))
-    outer = DB.current_transaction.get()
-    try:
-        if outer is not None:
-            known, changed = await _set_differing(outer, values)
-            for name in changed:
-                known.pop(name, None)
-            yield outer
-            return
-        async with DB.transaction() as transaction:
-            await _set(transaction, values)
-            token = _KNOWN.set((transaction, values))
+
+    __slots__ = ("known_token", "transaction", "values")
+
+    def __init__(
+        self, actor_id: int | None = None, settings: Mapping[str, str] | None = None
+    ) -> None:
+        self.values = dict(settings or {})
+        if actor_id is not None:
+            self.values["app.actor_id"] = str(int(actor_id))
+        self.transaction: PostgresTransaction | None = None  # the one this block began
+        self.known_token: contextvars.Token[Any] | None = None
+
+    async def __aenter__(self) -> PostgresTransaction:
+        outer = DB.current_transaction.get()
+        try:
+            if outer is not None:
+                known, changed = await _set_differing(outer, self.values)
+                for name in changed:
+                    known.pop(name, None)
+                return outer
+            transaction = DB.transaction()
+            await transaction.__aenter__()
+            self.transaction = transaction
             try:
-                yield transaction
-            finally:
-                _KNOWN.reset(token)
-    except asyncpg.PostgresError as exc:
-        domain_error = from_database_error(exc)
-        if domain_error is None:
-            raise
-        raise domain_error from exc
+                await _set(transaction, self.values)
+            except BaseException as exc:
+                await self._end(type(exc), exc)
+                raise
+        except asyncpg.PostgresError as exc:
+            raise_as_domain_error(exc)
+        self.known_token = _KNOWN.set((transaction, self.values))
+        return transaction
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> None:
+        try:
+            if self.known_token is not None:
+                _KNOWN.reset(self.known_token)
+            await self._end(exception_type, exception)
+        except asyncpg.PostgresError as exc:  # e.g. a deferred constraint refused at COMMIT
+            raise_as_domain_error(exc)
+        if isinstance(exception, asyncpg.PostgresError):
+            raise_as_domain_error(exception)
+
+    async def _end(self, exception_type: Any, exception: Any) -> None:
+        """Commit the transaction this block began, or roll it back after `exception`."""
+        if self.transaction is not None:
+            await self.transaction.__aexit__(exception_type, exception, None)
+
+
+def raise_as_domain_error(exc: asyncpg.PostgresError) -> None:
+    """Raise the domain error a database refusal reads as, or the refusal itself."""
+    domain_error = from_database_error(exc)
+    if domain_error is None:
+        raise exc
+    raise domain_error from exc
 
 
 async def change_settings(settings: Mapping[str, str]) -> None:

@@ -9,15 +9,12 @@ bypasses the policies (it is still audited).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
-
-from piccolo.engine.postgres import PostgresTransaction
 
 from app.db import change_settings, write_transaction
 from tables.choices import StaffRole
@@ -127,14 +124,12 @@ async def _user_rows(user_id: int) -> list[dict[str, Any]]:
     return list(await Community.raw(query, user_id).run())
 
 
-@asynccontextmanager
-async def scoped_transaction(scope: Scope) -> AsyncIterator[PostgresTransaction]:
+def scoped_transaction(scope: Scope) -> write_transaction:
     """One transaction in which PostgreSQL itself limits every query to `scope`.
 
     Nested use joins the outer transaction (its scope stays in force).
     """
-    async with write_transaction(None, _transaction_settings(scope)) as transaction:
-        yield transaction
+    return write_transaction(None, _transaction_settings(scope))
 
 
 async def switch_scope(scope: Scope) -> None:

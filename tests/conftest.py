@@ -42,11 +42,34 @@ from tables.piccolo_app import ALL_TABLES, SYSTEM_TABLES  # noqa: E402
 BaseUser._pbkdf2_iteration_count = 1_000
 
 DB = ALL_TABLES[0]._meta.db
-_TRUNCATE = (
-    "TRUNCATE "
-    + ", ".join(f'"{t._meta.tablename}"' for t in [*ALL_TABLES, *SYSTEM_TABLES])
-    + ", piccolo_user, sessions, authenticator_secret RESTART IDENTITY CASCADE"
+_TABLES = [
+    *(t._meta.tablename for t in [*ALL_TABLES, *SYSTEM_TABLES]),
+    "piccolo_user",
+    "sessions",
+    "authenticator_secret",
+]
+# Emptying the tables between tests: TRUNCATE of all ~65 tables makes new files for each and
+# took 0.4-0.6 s per test (a third of the suite). So only the tables that hold rows are
+# emptied, by DELETE with the triggers and foreign keys off for the statement
+# (session_replication_role = replica: the audit triggers stay silent, the order does not
+# matter); every sequence that was used starts again, as TRUNCATE ... RESTART IDENTITY did.
+_FILLED_TABLES = (
+    "SELECT array_remove(ARRAY["
+    + ", ".join(
+        f"CASE WHEN EXISTS (SELECT 1 FROM \"{name}\") THEN '{name}' END" for name in _TABLES
+    )
+    + "], NULL)"
 )
+_RESTART_SEQUENCES = """
+DO $$
+DECLARE used record;
+BEGIN
+    FOR used IN SELECT schemaname, sequencename FROM pg_sequences
+                WHERE schemaname = 'public' AND last_value IS NOT NULL LOOP
+        EXECUTE format('ALTER SEQUENCE %I.%I RESTART', used.schemaname, used.sequencename);
+    END LOOP;
+END $$
+"""
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -59,7 +82,14 @@ async def database() -> AsyncIterator[None]:
 
 
 async def truncate_all() -> None:
-    await DB.run_ddl(_TRUNCATE)
+    """Empty every table the tests write to and restart the ids (see `_FILLED_TABLES`)."""
+    async with DB.transaction() as transaction:
+        connection = transaction.connection
+        filled = await connection.fetchval(_FILLED_TABLES)
+        if filled:
+            await connection.execute("SET LOCAL session_replication_role = replica")
+            await connection.execute("; ".join(f'DELETE FROM "{name}"' for name in filled))
+        await connection.execute(_RESTART_SEQUENCES)
 
 
 @pytest.fixture(autouse=True)

@@ -1,15 +1,28 @@
 """GCJ-02 (AMap, Tencent) and BD-09 (Baidu) to and from the stored WGS84, against published
-reference points, and the round trip within 1 m across China."""
+reference points, and the round trip within 1 m across China; polygons (footprints, area
+boundaries) vertex by vertex, and area boundaries sent in either system stored in WGS84 after
+the boundary checks judged the converted shape."""
 
 from __future__ import annotations
 
+import json
 import math
 import random
+from collections.abc import Sequence
+from typing import Any
 
+import httpx
 import pytest
 
 from app import coordinates as c
+from app.areas.schemas import DistrictCreate, DistrictUpdate
+from app.areas.services import create_district, update_district
+from app.crud import get_row
 from app.errors import ValidationFailed
+from app.geo import rectangle, stored_geojson
+from tables.areas import Community, District, ResponsibilityGrid
+from tests.api.support import API, assert_problem, bearer, make_token
+from tests.factories import area_tree
 
 
 def metres(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -38,6 +51,32 @@ COORDTRANSFORM_GCJ_TO_WGS = (116.39775550083061, 39.91359571849836)
 COORDTRANSFORM_BD_TO_GCJ = (116.39762729119315, 39.90865673957631)
 # AMap's own convert API for WGS84 (116.39089, 39.90734), as recorded in a test suite.
 AMAP_API = ((116.39089, 39.90734), (116.39713623, 39.90874539))
+# A triangle in Beijing cornered on three of those points: WGS84, the GCJ-02 the references
+# publish for them, and their BD-09 form (by the GCJ-02 → BD-09 formula checked above).
+BEIJING_WGS = [EVILTRANSFORM[2][0], AMAP_API[0], TIANANMEN]
+BEIJING_GCJ = [EVILTRANSFORM[2][1], AMAP_API[1], COORDTRANSFORM_WGS_TO_GCJ]
+BEIJING_BD = [c.gcj02_to_bd09(*point) for point in BEIJING_GCJ]
+
+
+def polygon(corners: Sequence[tuple[float, float]]) -> dict[str, Any]:
+    """A GeoJSON Polygon through `corners`, closed."""
+    ring = [list(point) for point in corners]
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+
+def corners_of(geojson: Any) -> list[tuple[float, float]]:
+    """The corners of a GeoJSON Polygon's outer ring (stored text or object), closing one left
+    out; the ring is checked to be closed."""
+    ring = stored_geojson(geojson)["coordinates"][0]
+    assert ring[0] == ring[-1]
+    return [(lon, lat) for lon, lat, *_ in ring[:-1]]
+
+
+def assert_within_a_metre(geojson: Any, expected: Sequence[tuple[float, float]]) -> None:
+    corners = corners_of(geojson)
+    assert len(corners) == len(expected)
+    for got, want in zip(corners, expected, strict=True):
+        assert metres(got, want) < 1.0, (got, want)
 
 
 @pytest.mark.parametrize(("wgs", "gcj"), EVILTRANSFORM)
@@ -112,12 +151,105 @@ def test_names_of_systems_people_type() -> None:
 
 def test_service_input_is_converted_and_a_lone_coordinate_refused() -> None:
     gcj = c.wgs84_to_gcj02(117.8025, 30.905)
-    values = c.point_in_wgs84(
+    values = c.in_wgs84(
         {"longitude": gcj[0], "latitude": gcj[1], "coordinate_system": "GCJ-02", "grid": 1}
     )
     assert "coordinate_system" not in values and values["grid"] == 1
     assert metres((values["longitude"], values["latitude"]), (117.8025, 30.905)) < 0.01
-    assert c.point_in_wgs84({"longitude": 1.0, "coordinate_system": None}) == {"longitude": 1.0}
+    assert c.in_wgs84({"longitude": 1.0, "coordinate_system": None}) == {"longitude": 1.0}
     with pytest.raises(ValidationFailed) as refused:
-        c.point_in_wgs84({"longitude": gcj[0], "coordinate_system": "BD-09"})
+        c.in_wgs84({"longitude": gcj[0], "coordinate_system": "BD-09"})
     assert refused.value.field == "latitude"
+
+
+# ---------------------------------------------------------------- polygons
+
+
+@pytest.mark.parametrize(("system", "given"), [("GCJ-02", BEIJING_GCJ), ("BD-09", BEIJING_BD)])
+def test_polygons_are_converted_vertex_by_vertex(
+    system: str, given: list[tuple[float, float]]
+) -> None:
+    converted = c.polygon_to_wgs84(polygon(given), system, field="footprint")
+    assert converted["type"] == "Polygon"
+    assert_within_a_metre(converted, BEIJING_WGS)
+    # JSON text (as JSONB columns are read) is taken too.
+    assert c.polygon_to_wgs84(json.dumps(polygon(given)), system) == converted
+    # Service input: the polygon field named and the point, in one system.
+    values = c.in_wgs84(
+        {
+            "footprint": polygon(given),
+            "coordinate_system": system,
+            "longitude": given[0][0],
+            "latitude": given[0][1],
+        },
+        polygon="footprint",
+    )
+    assert values["footprint"] == converted and "coordinate_system" not in values
+    assert metres((values["longitude"], values["latitude"]), BEIJING_WGS[0]) < 1.0
+
+
+def test_wgs84_polygons_pass_unchanged_and_malformed_ones_are_refused_by_field() -> None:
+    shape = polygon(BEIJING_WGS)
+    for system in (None, "WGS84"):
+        assert c.polygon_to_wgs84(shape, system) is shape
+    assert c.in_wgs84({"boundary": shape}, polygon="boundary") == {"boundary": shape}
+    line = {"type": "LineString", "coordinates": [list(p) for p in BEIJING_GCJ]}
+    for bad in (line, "{not json", polygon(BEIJING_GCJ)["coordinates"]):
+        with pytest.raises(ValidationFailed) as refused:
+            c.in_wgs84({"footprint": bad, "coordinate_system": "GCJ-02"}, polygon="footprint")
+        assert refused.value.field == "footprint"
+
+
+async def test_a_boundary_given_in_gcj02_or_bd09_is_stored_in_wgs84() -> None:
+    created = await create_district(
+        DistrictCreate(
+            code="110101", name="东城区", boundary=polygon(BEIJING_GCJ), coordinate_system="GCJ-02"
+        )
+    )
+    assert_within_a_metre((await get_row(District, created["id"]))["boundary"], BEIJING_WGS)
+    await update_district(
+        created["id"], DistrictUpdate(boundary=polygon(BEIJING_BD), coordinate_system="BD-09")
+    )
+    assert_within_a_metre((await get_row(District, created["id"]))["boundary"], BEIJING_WGS)
+
+
+def shifted(corners: list[tuple[float, float]], to: Any) -> dict[str, Any]:
+    """The polygon through `corners` as the map of `to` (a WGS84 → system function) shows it."""
+    return polygon([to(*point) for point in corners])
+
+
+async def test_community_and_grid_boundaries_are_checked_after_conversion(
+    client: httpx.AsyncClient,
+) -> None:
+    tree = await area_tree()
+    street = bearer(await make_token(tree, street="A"))
+    a2 = tree.communities["A2"]
+    # Community A2 (117.81–117.82 E) as AMap draws it: about 500 m east, south.
+    wgs = corners_of(rectangle(117.81, 30.90, 117.82, 30.91))
+    url = f"{API}/communities/{a2['code']}"
+    body = {"boundary": shifted(wgs, c.wgs84_to_gcj02)}
+    # Taken as WGS84 it would leave grid A2-1 outside.
+    assert_problem(await client.patch(url, json=body, headers=street), 422, "boundary")
+    saved = await client.patch(url, json={**body, "coordinate_system": "GCJ-02"}, headers=street)
+    assert saved.status_code == 200, saved.text
+    assert "coordinate_system" not in saved.json()
+    assert_within_a_metre(saved.json()["boundary"], wgs)
+    assert_within_a_metre((await get_row(Community, a2["id"]))["boundary"], wgs)
+
+    # Grid A2-1 narrowed to 117.810–117.814 E, drawn on Baidu's map (about 1.2 km east): as
+    # WGS84 it would stick out of A2; converted it is checked, stored and its bbox derived.
+    grid = tree.grids["A2-1"]
+    narrow = corners_of(rectangle(117.81, 30.90, 117.814, 30.91))
+    url = f"{API}/grids/{grid['code']}"
+    body = {"boundary": shifted(narrow, c.wgs84_to_bd09)}
+    assert_problem(await client.patch(url, json=body, headers=street), 422, "boundary")
+    saved = await client.patch(url, json={**body, "coordinate_system": "BD-09"}, headers=street)
+    assert saved.status_code == 200, saved.text
+    row = await get_row(ResponsibilityGrid, grid["id"])
+    assert_within_a_metre(row["boundary"], narrow)
+    assert abs(row["max_lon"] - 117.814) < 1e-8 and abs(row["min_lat"] - 30.90) < 1e-8
+    # A shape that is no polygon is refused naming the field, before any conversion.
+    line = {"type": "LineString", "coordinates": [[117.81, 30.90], [117.82, 30.91]]}
+    body = {"boundary": line, "coordinate_system": "GCJ-02"}
+    assert_problem(await client.patch(url, json=body, headers=street), 422, "boundary")
+    assert_within_a_metre((await get_row(ResponsibilityGrid, grid["id"]))["boundary"], narrow)

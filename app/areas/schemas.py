@@ -1,6 +1,8 @@
 """Districts, streets, communities and responsibility grids in and out of services.
 
-`boundary` is a GeoJSON Polygon object (WGS84 lon/lat). Services return database rows, where
+`boundary` is a GeoJSON Polygon object, stored in WGS84 lon/lat. A write may send it in the
+`coordinate_system` it was drawn in (AMap/Tencent: GCJ-02, Baidu: BD-09): the services convert
+it to WGS84, and the system itself is not stored. Services return database rows, where
 Piccolo gives JSONB as text; `from_row` turns such a row into the output Struct.
 """
 
@@ -12,6 +14,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from app.areas.rules import size_warning_message
+from app.coordinates import CoordinateSystem
 from app.geo import stored_geojson
 from tables.choices import GridKind
 
@@ -29,12 +32,14 @@ class DistrictCreate(msgspec.Struct, kw_only=True):
     code: str
     name: str
     boundary: GeoJSON | None = None
+    coordinate_system: CoordinateSystem | None = None
 
 
 class DistrictUpdate(msgspec.Struct, kw_only=True):
     code: str | msgspec.UnsetType = msgspec.UNSET
     name: str | msgspec.UnsetType = msgspec.UNSET
     boundary: GeoJSON | msgspec.UnsetType | None = msgspec.UNSET
+    coordinate_system: CoordinateSystem | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class Street(msgspec.Struct, kw_only=True):
@@ -50,6 +55,7 @@ class StreetCreate(msgspec.Struct, kw_only=True):
     name: str
     district: int
     boundary: GeoJSON | None = None
+    coordinate_system: CoordinateSystem | None = None
 
 
 class StreetUpdate(msgspec.Struct, kw_only=True):
@@ -57,6 +63,7 @@ class StreetUpdate(msgspec.Struct, kw_only=True):
     name: str | msgspec.UnsetType = msgspec.UNSET
     district: int | msgspec.UnsetType = msgspec.UNSET
     boundary: GeoJSON | msgspec.UnsetType | None = msgspec.UNSET
+    coordinate_system: CoordinateSystem | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class Community(msgspec.Struct, kw_only=True):
@@ -72,6 +79,7 @@ class CommunityCreate(msgspec.Struct, kw_only=True):
     name: str
     street: int
     boundary: GeoJSON | None = None
+    coordinate_system: CoordinateSystem | None = None
 
 
 class CommunityUpdate(msgspec.Struct, kw_only=True):
@@ -79,6 +87,7 @@ class CommunityUpdate(msgspec.Struct, kw_only=True):
     name: str | msgspec.UnsetType = msgspec.UNSET
     street: int | msgspec.UnsetType = msgspec.UNSET
     boundary: GeoJSON | msgspec.UnsetType | None = msgspec.UNSET
+    coordinate_system: CoordinateSystem | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class Grid(msgspec.Struct, kw_only=True):
@@ -111,6 +120,7 @@ class GridCreate(msgspec.Struct, kw_only=True):
     household_count: int = 0
     responsible_organisation: str = ""
     boundary: GeoJSON | None = None
+    coordinate_system: CoordinateSystem | None = None
 
 
 class GridUpdate(msgspec.Struct, kw_only=True):
@@ -121,6 +131,7 @@ class GridUpdate(msgspec.Struct, kw_only=True):
     household_count: int | msgspec.UnsetType = msgspec.UNSET
     responsible_organisation: str | msgspec.UnsetType = msgspec.UNSET
     boundary: GeoJSON | msgspec.UnsetType | None = msgspec.UNSET
+    coordinate_system: CoordinateSystem | msgspec.UnsetType | None = msgspec.UNSET
 
 
 AreaT = TypeVar("AreaT", District, Street, Community, Grid)

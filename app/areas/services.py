@@ -38,6 +38,7 @@ from app.areas.schemas import (
     StreetCreate,
     StreetUpdate,
 )
+from app.coordinates import in_wgs84
 from app.crud import (
     changes_of,
     create_with,
@@ -109,55 +110,61 @@ async def clean_grid(values: Row, current: Row | None) -> Row:
 # --- create / update / delete --------------------------------------------------------------
 
 
+def _changes(data: Any) -> Row:
+    """The fields a Create/Update schema carries, its boundary converted to WGS84 from the
+    `coordinate_system` it names (the boundary checks then judge the converted shape)."""
+    return in_wgs84(changes_of(data), polygon="boundary")
+
+
 async def create_district(data: DistrictCreate, actor_id: int | None = None) -> Row:
     """Create a district."""
-    return await create_with(District, clean_district, changes_of(data), actor_id)
+    return await create_with(District, clean_district, _changes(data), actor_id)
 
 
 async def update_district(
     district_id: int, data: DistrictUpdate, actor_id: int | None = None
 ) -> Row:
     """Change a district (its code only while nothing refers to it)."""
-    return await update_with(District, clean_district, district_id, changes_of(data), actor_id)
+    return await update_with(District, clean_district, district_id, _changes(data), actor_id)
 
 
 async def create_street(data: StreetCreate, actor_id: int | None = None) -> Row:
     """Create a street in a district."""
-    return await create_with(Street, clean_street, changes_of(data), actor_id)
+    return await create_with(Street, clean_street, _changes(data), actor_id)
 
 
 async def update_street(street_id: int, data: StreetUpdate, actor_id: int | None = None) -> Row:
     """Change a street; moving it means a new code, allowed only while nothing refers to it."""
-    return await update_with(Street, clean_street, street_id, changes_of(data), actor_id)
+    return await update_with(Street, clean_street, street_id, _changes(data), actor_id)
 
 
 async def create_community(data: CommunityCreate, actor_id: int | None = None) -> Row:
     """Create a community in a street."""
-    return await create_with(Community, clean_community, changes_of(data), actor_id)
+    return await create_with(Community, clean_community, _changes(data), actor_id)
 
 
 async def update_community(
     community_id: int, data: CommunityUpdate, actor_id: int | None = None
 ) -> Row:
     """Change a community; moving it means a new code, allowed only while nothing refers to it."""
-    return await update_with(Community, clean_community, community_id, changes_of(data), actor_id)
+    return await update_with(Community, clean_community, community_id, _changes(data), actor_id)
 
 
 async def create_grid(data: GridCreate, actor_id: int | None = None) -> Row:
     """Create a grid; without a code it gets its community's next free sequence number."""
-    return await create_with(ResponsibilityGrid, clean_grid, changes_of(data), actor_id)
+    return await create_with(ResponsibilityGrid, clean_grid, _changes(data), actor_id)
 
 
 async def update_grid(grid_id: int, data: GridUpdate, actor_id: int | None = None) -> Row:
     """Change a grid; the size warning and bounding box are derived again."""
-    return await update_with(ResponsibilityGrid, clean_grid, grid_id, changes_of(data), actor_id)
+    return await update_with(ResponsibilityGrid, clean_grid, grid_id, _changes(data), actor_id)
 
 
 async def create_grids(
     community_id: int, grids: Sequence[GridCreate], actor_id: int | None = None
 ) -> list[Row]:
     """Create a community's grids at once; uncoded ones are numbered west→east, north→south."""
-    items = [changes_of(grid) for grid in grids]
+    items = [_changes(grid) for grid in grids]
     for item in items:
         if item["community"] != community_id:
             raise ValidationFailed(

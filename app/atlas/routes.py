@@ -1,29 +1,34 @@
 """/maps/api/: the staff map's JSON (admin session, the viewer's scope, problem details).
 
-Reads run in the viewer's scoped transaction on the replica when there is one; the boundary
-write runs on the primary, with the CSRF check every session write makes, in one
-transaction that a refusal rolls back.
+Reads run in the viewer's scoped transaction on the replica when there is one; the writes
+(a new grid, a boundary) run on the primary, with the CSRF check every session write makes,
+in one transaction that a refusal rolls back.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, Router, get, put
+from litestar import Request, Response, Router, get, post, put
 from litestar.exceptions import NotAuthorizedException
 
 from app.api.auth import CSRF_HEADER, check_csrf
+from app.areas.schemas import Grid
+from app.atlas.caching import PRIVATE_REVALIDATE, PUBLIC_SHORT, revalidated_json
 from app.atlas.services import (
     DEFAULT_LAYER_METRIC,
     View,
     building_register,
+    create_drawn_grid,
+    drawing_rights,
     layers,
+    level_of_path,
     public_layers,
-    save_grid_boundary,
+    save_boundary,
+    stored_boundary,
     today,
 )
 from app.errors import Forbidden
-from app.geo import stored_geojson
 from app.pages.access import scope_of_request
 from app.pages.areas import find_area
 from app.pages.maps import METRICS
@@ -31,7 +36,8 @@ from app.replica import reading_from_replica
 from app.scope import Level, Scope, scoped_transaction
 
 Row = dict[str, Any]
-# What a staff login sees (care tags, who checked in where) stays out of every cache.
+# A household's care tags and visits (the 户籍图) stay out of every cache, the browser's too;
+# the layers and today's work are revalidated with ETags instead (app/atlas/caching.py).
 PRIVATE = {"Cache-Control": "no-store"}
 
 
@@ -50,22 +56,26 @@ async def map_scope(request: Request[Any, Any, Any]) -> Scope:
 @get("/layers")
 async def map_layers(
     request: Request[Any, Any, Any], bbox: str, zoom: int, metric: str = DEFAULT_LAYER_METRIC
-) -> Response[Row]:
+) -> Response[bytes]:
     """The layers of the box `bbox` (west,south,east,north) at `zoom`, grids by `metric`."""
     scope = await map_scope(request)
     view = View.parse(bbox, zoom)
     metric = metric if metric in METRICS else DEFAULT_LAYER_METRIC
     async with reading_from_replica(), scoped_transaction(scope):
-        return Response(await layers(view, metric), headers=PRIVATE)
+        answer = await layers(view, metric)
+    return revalidated_json(request, answer, PRIVATE_REVALIDATE, scope)
 
 
 @get("/public/communities/{code:str}/layers")
-async def public_map_layers(code: str, bbox: str, zoom: int) -> Row:
+async def public_map_layers(
+    request: Request[Any, Any, Any], code: str, bbox: str, zoom: int
+) -> Response[bytes]:
     """No login: a community's outline and grid shapes for its public page (no personal
     data: no buildings, households, items or staff)."""
     view = View.parse(bbox, zoom)
     async with reading_from_replica():
-        return await public_layers(code, view)
+        answer = await public_layers(code, view)
+    return revalidated_json(request, answer, PUBLIC_SHORT, None)
 
 
 @get("/buildings/{building_id:int}/register")
@@ -77,26 +87,67 @@ async def register(request: Request[Any, Any, Any], building_id: int) -> Respons
 
 
 @get("/today/{level:str}/{code:str}")
-async def todays_work(request: Request[Any, Any, Any], level: str, code: str) -> Response[Row]:
+async def todays_work(request: Request[Any, Any, Any], level: str, code: str) -> Response[bytes]:
     """Today's check-ins and patrol tracks in a street's or community's grids."""
     scope = await map_scope(request)
     async with reading_from_replica(), scoped_transaction(scope):
         area = await find_area(level, code, scope)
-        return Response(await today(area.community_ids), headers=PRIVATE)
+        answer = await today(area.community_ids)
+    return revalidated_json(request, answer, PRIVATE_REVALIDATE, scope)
 
 
-@put("/grids/{grid_id:int}/boundary")
-async def grid_boundary(request: Request[Any, Any, Any], grid_id: int, data: Row) -> Row:
-    """Save a boundary drawn on the map; refused with the offending area as GeoJSON."""
+@get("/drawing")
+async def drawing(request: Request[Any, Any, Any]) -> Response[Row]:
+    """What this login may draw on the map (grid, community, street boundaries)."""
+    scope = await map_scope(request)
+    async with reading_from_replica(), scoped_transaction(scope):
+        return Response(await drawing_rights(scope), headers=PRIVATE)
+
+
+@get("/{areas:str}/{area_id:int}/boundary")
+async def area_boundary(request: Request[Any, Any, Any], areas: str, area_id: int) -> Response[Row]:
+    """A grid's, community's or street's boundary as stored, for an edit to start from."""
+    scope = await map_scope(request)
+    level = level_of_path(areas)
+    async with reading_from_replica(), scoped_transaction(scope):
+        return Response(await stored_boundary(level, area_id), headers=PRIVATE)
+
+
+@put("/{areas:str}/{area_id:int}/boundary")
+async def save_area_boundary(
+    request: Request[Any, Any, Any], areas: str, area_id: int, data: Row
+) -> Row:
+    """Save a grid's, community's or street's boundary drawn on the map; refused with the
+    offending area as GeoJSON."""
     scope = await map_scope(request)
     check_csrf(request, request.headers.get(CSRF_HEADER))
+    level = level_of_path(areas)
     async with scoped_transaction(scope):
-        grid = await save_grid_boundary(grid_id, data.get("boundary"), scope.user_id)
-    return {"id": grid["id"], "code": grid["code"], "boundary": stored_geojson(grid["boundary"])}
+        return await save_boundary(level, area_id, data.get("boundary"), scope)
+
+
+@post("/grids")
+async def new_grid(request: Request[Any, Any, Any]) -> Grid:
+    """Create a grid drawn on the map (the grid fields and its boundary); refused with the
+    offending area as GeoJSON, nothing written."""
+    scope = await map_scope(request)
+    check_csrf(request, request.headers.get(CSRF_HEADER))
+    body = await request.body()
+    async with scoped_transaction(scope):
+        return await create_drawn_grid(body, scope)
 
 
 atlas_router = Router(
     path="/maps/api",
-    route_handlers=[map_layers, public_map_layers, register, todays_work, grid_boundary],
+    route_handlers=[
+        map_layers,
+        public_map_layers,
+        register,
+        todays_work,
+        drawing,
+        area_boundary,
+        save_area_boundary,
+        new_grid,
+    ],
     include_in_schema=False,
 )

@@ -335,10 +335,10 @@ async def insert_many(table: Any, rows: list[dict[str, Any]]) -> int:
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
-    """A preview row safe for JSON and HTML (no passwords, dates as text)."""
+    """A preview row safe for JSON and HTML (no passwords, no polygons, dates as text)."""
     plain: dict[str, Any] = {}
     for name, value in values.items():
-        if name in ("password", "boundary"):
+        if name in ("password", "boundary", "footprint"):
             continue
         if isinstance(value, dt.date | dt.datetime):
             value = value.isoformat()

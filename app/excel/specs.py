@@ -277,6 +277,20 @@ async def _save_staff(values: Row, actor_id: int | None) -> Row:
     return await people.create_staff_account(_struct(StaffAccountCreate, values), actor_id)
 
 
+# The system a row's point and polygons are given in; they are stored converted to WGS84.
+COORDINATE_SYSTEM = Column(
+    "坐标系",
+    "coordinate_system",
+    "coordinate_system",
+    example="WGS84",
+    note="WGS84（GPS、天地图，默认）、GCJ-02（高德、腾讯）或 BD-09（百度）；"
+    "本行的经纬度和边界/轮廓按此换算，存为 WGS84",
+)
+# How a polygon cell is written (app.excel.cells.polygon reads both forms).
+POLYGON_NOTE = (
+    "各顶点“经度,纬度”按顺序以分号分隔（首尾可不重复），或 GeoJSON Polygon 文本；按“坐标系”列换算"
+)
+
 GRIDS = ImportSpec(
     kind="grids",
     title="网格 Grids",
@@ -299,8 +313,9 @@ GRIDS = ImportSpec(
             "boundary",
             "polygon",
             example="117.79,30.95;117.80,30.95;117.80,30.96;117.79,30.96",
-            note="经度,纬度 按顺序以分号分隔，或 GeoJSON Polygon",
+            note=POLYGON_NOTE + "；须在社区边界内，不与其他网格重叠",
         ),
+        COORDINATE_SYSTEM,
     ],
     save=_save_grid,
     save_all=_save_all_grids,
@@ -318,12 +333,13 @@ BUILDINGS = ImportSpec(
         Column("纬度", "latitude", "float", True, 30.9550, "按“坐标系”列，须在网格内"),
         Column("层数", "floors", "int", example=6),
         Column(
-            "坐标系",
-            "coordinate_system",
-            "coordinate_system",
-            example="WGS84",
-            note="WGS84（GPS、天地图，默认）、GCJ-02（高德、腾讯）或 BD-09（百度）；存为 WGS84",
+            "轮廓",
+            "footprint",
+            "polygon",
+            example="117.7913,30.9548;117.7917,30.9548;117.7917,30.9552;117.7913,30.9552",
+            note=POLYGON_NOTE + "；须包住楼栋的点（经度、纬度）并在网格内；可留空",
         ),
+        COORDINATE_SYSTEM,
     ],
     save=_save_building,
 )

@@ -19,7 +19,7 @@ from app.pages.areas import Area, find_area
 from app.pages.charts import Chart
 from app.pages.dashboards import RED_LINE, Dashboard, load_dashboard, share
 from app.pages.html import number, percent
-from app.pages.maps import atlas, outline_bounds
+from app.pages.maps import DEFAULT_METRIC, atlas, outline_bounds
 from app.pages.responses import staff_json, staff_nav, staff_page
 from app.pages.templating import render
 from app.scope import Scope
@@ -30,6 +30,8 @@ from tables.choices import SupervisionKind, WorkStatus
 RANKING_TITLES = {"community": "社区排名", "grid": "网格排名", "staff": "人员排名"}
 RANKING_CHART_ROWS = 20
 SCREEN_REFRESH_SECONDS = 60
+# The 大屏's grids are coloured by this month's check-in rate, next to today's check-ins.
+SCREEN_MAP_METRIC = "check_in"
 
 
 @get("/dashboards/{level:str}/{code:str}", include_in_schema=False)
@@ -61,6 +63,8 @@ async def screen_page(
             title=f"{area.name} 网格化管理大屏",
             screen=screen_figures(area, data),
             refresh=refresh if refresh > 0 else SCREEN_REFRESH_SECONDS,
+            # Watched, not worked on: no 户籍图 (households' care tags on a wall), no editing.
+            map=area_map(area, register=False, metric=SCREEN_MAP_METRIC),
             data_url=f"/dashboards/street/{area.row['code']}/screen.json",
             dashboard_url=f"/dashboards/street/{area.row['code']}",
         )
@@ -293,18 +297,25 @@ def export_links(area: Area, data: Dashboard) -> list[dict[str, str]]:
     return links
 
 
+def area_map(area: Area, register: bool, metric: str = DEFAULT_METRIC) -> dict[str, Any]:
+    """The map component on the area's outline with today's check-ins and tracks; never
+    editing (boundaries are redrawn on the map pages)."""
+    return atlas(
+        "/maps/api/layers",
+        outline_bounds([area.row.get("boundary"), *(c["boundary"] for c in area.communities)]),
+        metric,
+        today_url=f"/maps/api/today/{area.level}/{area.row['code']}",
+        register=register,
+    )
+
+
 def dashboard_context(area: Area, data: Dashboard) -> dict[str, Any]:
     code = area.row["code"]
     return {
         "title": f"{area.name} 统计看板",
         "nav": staff_nav(area),
         "screen_url": f"/dashboards/street/{code}/screen" if area.level == "street" else None,
-        "map": atlas(
-            "/maps/api/layers",
-            outline_bounds([area.row.get("boundary"), *(c["boundary"] for c in area.communities)]),
-            today_url=f"/maps/api/today/{area.level}/{code}",
-            register=True,
-        ),
+        "map": area_map(area, register=True),
         "trend": trend_chart(data),
         "rankings": rankings(data),
         "work_charts": work_charts(data),

@@ -8,6 +8,7 @@ from typing import Any
 from litestar import Request, Response, get
 from markupsafe import Markup
 
+from app.atlas.services import editable_levels
 from app.pages.areas import areas_in_scope, find_area
 from app.pages.html import percent
 from app.pages.maps import (
@@ -25,7 +26,6 @@ from app.pages.templating import render
 from app.scope import Level, Scope
 
 # Who may redraw a grid's boundary on the map (row-level security decides again on save).
-EDITING_LEVELS = frozenset({Level.district, Level.street, Level.community})
 
 
 def cell(text: Any, href: str) -> dict[str, Any]:
@@ -117,7 +117,7 @@ async def map_page(
             metric,
             today_url=f"/maps/api/today/{area.level}/{area.row['code']}",
             register=True,
-            can_edit=scope.level in EDITING_LEVELS and not scope.read_only,
+            can_edit=bool(editable_levels(scope)),
         )
         return render(
             "maps/map.html",

@@ -36,8 +36,8 @@ class BuildingCreate(msgspec.Struct, kw_only=True):
     kind: str = BuildingKind.residential.value
     floors: int | None = None
     footprint: dict[str, Any] | None = None
-    # The system longitude/latitude are given in (AMap/Tencent: GCJ-02, Baidu: BD-09);
-    # they are stored converted to WGS84. Not stored itself.
+    # The system longitude/latitude and the footprint are given in (AMap/Tencent: GCJ-02,
+    # Baidu: BD-09); they are stored converted to WGS84. Not stored itself.
     coordinate_system: CoordinateSystem | None = None
 
 

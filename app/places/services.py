@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from app import crud
-from app.coordinates import point_in_wgs84
+from app.coordinates import in_wgs84
 from app.errors import ValidationFailed
 from app.geo import check_point, contains_point, lies_within, parse_polygon, stored_geojson
 from app.places.schemas import (
@@ -117,19 +117,24 @@ def _footprint(values: Row, grid: Row) -> Any:
 
 
 async def create_building(data: BuildingCreate, actor_id: int | None = None) -> Row:
-    """Register a building in a grid (its point converted to WGS84 from the system named)."""
-    return await crud.create_with(
-        Building, clean_building, point_in_wgs84(crud.changes_of(data)), actor_id
-    )
+    """Register a building in a grid (its point and footprint converted to WGS84 from the
+    system named)."""
+    return await crud.create_with(Building, clean_building, _building_input(data), actor_id)
 
 
 async def update_building(
     building_id: int, data: BuildingUpdate, actor_id: int | None = None
 ) -> Row:
-    """Change a building; a new point or grid is checked again."""
+    """Change a building; a new point, footprint or grid is checked again."""
     return await crud.update_with(
-        Building, clean_building, building_id, point_in_wgs84(crud.changes_of(data)), actor_id
+        Building, clean_building, building_id, _building_input(data), actor_id
     )
+
+
+def _building_input(data: BuildingCreate | BuildingUpdate) -> Row:
+    """The fields sent, the point and footprint in WGS84 (the footprint's checks in
+    `clean_building` then judge the converted shape)."""
+    return in_wgs84(crud.changes_of(data), polygon="footprint")
 
 
 # ---------------------------------------------------------------- facilities
@@ -148,7 +153,7 @@ async def clean_facility(values: Row, current: Row | None) -> Row:
 async def create_facility(data: FacilityCreate, actor_id: int | None = None) -> Row:
     """Register a facility (road, station, venue …) in a grid."""
     return await crud.create_with(
-        Facility, clean_facility, point_in_wgs84(crud.changes_of(data)), actor_id
+        Facility, clean_facility, in_wgs84(crud.changes_of(data)), actor_id
     )
 
 
@@ -157,7 +162,7 @@ async def update_facility(
 ) -> Row:
     """Change a facility; a new point or grid is checked again."""
     return await crud.update_with(
-        Facility, clean_facility, facility_id, point_in_wgs84(crud.changes_of(data)), actor_id
+        Facility, clean_facility, facility_id, in_wgs84(crud.changes_of(data)), actor_id
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode
+
 import httpx
 
 from app.system.empty_params import without_empty_values
@@ -36,3 +38,36 @@ def test_only_the_empty_pairs_are_dropped_bytes_kept() -> None:
     assert without_empty_values(b"a=1&a=2") == b"a=1&a=2"  # untouched when nothing is empty
     assert without_empty_values(b"q=&q=x") == b"q=x"
     assert without_empty_values(b"b=&c=") == b""
+
+
+def test_the_quick_check_agrees_with_reading_every_pair() -> None:
+    """Plain query strings skip the parsing; every case reads as parsing it all would."""
+
+    def parsed(query: bytes) -> bytes:
+        pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
+        kept = [(name, value) for name, value in pairs if value.strip()]
+        return query if len(kept) == len(pairs) else urlencode(kept, encoding="latin-1").encode()
+
+    pieces = [
+        b"a=1",
+        b"b=",
+        b"c",
+        b"=x",
+        b"d=+",
+        b"e=%20",
+        b"f=%09",
+        b"g=\xa0",
+        b"h=\x85",
+        b"i=\x1f",
+        b"j=a=b",
+        b"k= ",
+        b"l=x%41",
+        b"",
+        b"m=\xe7\xbd\x91",
+        b"n=-1,2",
+    ]
+    for first in pieces:
+        for second in pieces:
+            for third in (b"", b"p=2", b"q="):
+                query = b"&".join(part for part in (first, second, third) if part is not None)
+                assert without_empty_values(query) == parsed(query), query

@@ -2,7 +2,9 @@
  * `data-url` (screen.json, the same figures the page was drawn with) and redraws the key
  * figures, the charts (through PGCharts, charts.js) and their tables, then shows the time of
  * the update. A failed fetch (offline, logged out, server down) keeps the last figures and
- * says since when they are shown. */
+ * says since when they are shown. After each update the street's map (atlas.js, which hangs
+ * its instance on its element as `_atlas`) reloads its layers and today's check-ins and
+ * tracks; the browser revalidates both with their ETags, so an unchanged map costs a 304. */
 "use strict";
 (function () {
   var root = document.getElementById("screen");
@@ -33,6 +35,19 @@
     chart.rows.forEach(function (row) { body.appendChild(cells(row, "td")); });
   }
 
+  // atlas.js has no reload of its own: its layers are redrawn by refresh(); today's points
+  // are added by loadToday(), so the old ones are cleared first.
+  function reloadMap() {
+    var el = root.querySelector(".atlas");
+    var atlas = el && el._atlas;
+    if (!atlas || atlas.editing) return;  // not drawn yet (or no map on this screen)
+    atlas.refresh();
+    if (atlas.todayUrl) {
+      atlas.today.clearLayers();
+      atlas.loadToday();
+    }
+  }
+
   function apply(data) {
     data.figures.forEach(function (f) {
       var box = root.querySelector('.figures [data-key="' + f.key + '"]');
@@ -52,6 +67,7 @@
     updated.setAttribute("datetime", data.updated_at);
     notice.textContent = "";
     root.dataset.updates = String(Number(root.dataset.updates || 0) + 1);
+    reloadMap();
   }
 
   function failed(reason) {

@@ -3,13 +3,17 @@
  * districts, streets, communities, then grids coloured by a metric with a legend, then
  * buildings and facilities — open work items and residents' reports clustered, today's
  * check-ins and patrol tracks, a card for anything clicked (with its admin link), the 户籍图
- * of a building, and a grid's boundary redrawn with snapping (Leaflet-Geoman) and judged by
- * the server, which answers a refusal with the offending area to highlight.
+ * of a building, a new grid drawn and the boundaries of grids, communities and streets
+ * redrawn with snapping (Leaflet-Geoman), each judged by the server, which answers a refusal
+ * with the offending area to highlight.
  * No inline script (CSP): the element's data attributes and JSON block configure it. */
 "use strict";
 (function (W) {
   var ZOOM_LABELS = { district: "区", street: "街道", community: "社区", grid: "网格" };
   var POINT_KINDS = { work: "工作事项", report: "居民诉求" };
+  // /maps/api/{plural}/{id}/boundary
+  var AREA_PATHS = { grid: "grids", community: "communities", street: "streets" };
+  var EDIT_OPTIONS = { snappable: true, snapDistance: 20, allowSelfIntersection: false };
   var PROBLEM_STYLE = {
     overlap: { color: "#c62828", fillColor: "#ef9a9a" },
     outside: { color: "#c62828", fillColor: "#ef9a9a" },
@@ -91,7 +95,9 @@
     this.sequence = 0;
     this.loads = 0;
     this.gridLayers = {};
+    this.areaLayers = {};
     this.editing = null;
+    this.rights = { levels: [], communities: [], grid_kinds: [] };  // what this login may draw
   }
 
   Atlas.prototype.say = function (text, isError) {
@@ -107,7 +113,8 @@
         if (!self.canEdit) return null;
         return Promise.all([
           W.loadAsset("vendor/leaflet-geoman/leaflet-geoman.css"),
-          W.loadAsset("vendor/leaflet-geoman/leaflet-geoman.min.js")
+          W.loadAsset("vendor/leaflet-geoman/leaflet-geoman.min.js"),
+          request("/maps/api/drawing").then(function (rights) { self.rights = rights; })
         ]);
       })
       .then(function () { return W.createMap(self.mapEl, { clusterRadius: 40 }); })
@@ -119,12 +126,18 @@
     var self = this, L = made.L, map = made.map;
     this.L = L;
     this.map = map;
-    if (map.pm) map.pm.setGlobalOptions({ snappable: true, snapDistance: 20, allowSelfIntersection: false });
+    if (map.pm) map.pm.setGlobalOptions(EDIT_OPTIONS);
     this.areas = L.geoJSON(null, {
       style: function () { return { className: "atlas-area", color: "#1f4e79", weight: 2, fillColor: "#90caf9", fillOpacity: 0.18 }; },
       onEachFeature: function (f, layer) {
+        self.areaLayers[f.id] = layer;
+        layer.feature = f;
+        layer.on("add", function () {  // which area a shape is, for scripts and tests
+          var path = layer.getElement();
+          if (path) { path.setAttribute("data-area-id", f.id); path.setAttribute("data-code", f.properties.code); }
+        });
         layer.bindTooltip(f.properties.name, { permanent: true, direction: "center", className: "atlas-label" });
-        layer.on("click", function (e) { self.card(e.latlng, self.areaCard(f)); });
+        layer.on("click", function (e) { if (!self.editing) self.card(e.latlng, self.areaCard(f)); });
       }
     }).addTo(map);
     this.grids = L.geoJSON(null, {
@@ -182,6 +195,7 @@
       L.control.layers(null, overlays, { collapsed: false, position: "topright" }).addTo(map);
     }
     this.legend = this.legendControl().addTo(map);
+    if (this.may("grid")) this.toolbar();
 
     if (this.bounds.length === 4) {
       map.fitBounds([[this.bounds[1], this.bounds[0]], [this.bounds[3], this.bounds[2]]], { padding: [12, 12] });
@@ -221,6 +235,7 @@
 
   Atlas.prototype.draw = function (answer) {
     var self = this, L = this.L;
+    this.areaLayers = {};
     this.areas.clearLayers().addData(answer.areas);
     this.gridLayers = {};
     this.grids.clearLayers().addData(answer.grids);
@@ -268,6 +283,10 @@
     this.el.classList.add("atlas-ready");
     this.say("当前显示：" + (ZOOM_LABELS[answer.level] || answer.level) + "（缩放 " + answer.zoom + "）" +
       (answer.level !== "grid" ? "，放大查看网格" : answer.zoom < 16 ? "，放大查看楼栋" : ""));
+    if (this.drawWhenGrids && answer.level === "grid") {
+      this.drawWhenGrids = false;
+      this.startNewGrid();
+    }
   };
 
   Atlas.prototype.legendControl = function () {
@@ -332,12 +351,13 @@
       h("h3", {}, [p.name]),
       facts([["层级", ZOOM_LABELS[p.level]], ["编码", p.code], ["边界", p.derived ? "由所辖社区合成" : null]]),
       p.map_url ? h("a", { href: p.map_url }, ["打开该" + ZOOM_LABELS[p.level] + "地图"]) : null, " ",
-      adminLink(p.admin_url)
+      adminLink(p.admin_url),
+      this.editButton(p.level, f.id)
     ]);
   };
 
   Atlas.prototype.gridCard = function (f) {
-    var self = this, p = f.properties;
+    var p = f.properties;
     if (p.household_count === undefined) {  // the public map: names and shapes only
       return h("div", { class: "atlas-card atlas-grid-card" }, [h("h3", {}, [p.name]), facts([["编码", p.code]])]);
     }
@@ -352,7 +372,7 @@
         ["逾期事项", p.overdue_items]
       ]),
       adminLink(p.admin_url),
-      this.canEdit ? h("button", { type: "button", class: "atlas-edit", onclick: function () { self.startEdit(f.id); } }, ["编辑边界 Edit boundary"]) : null
+      this.editButton("grid", f.id)
     ]);
   };
 
@@ -446,62 +466,197 @@
     this.el.setAttribute("data-register-masked", register.masked ? "1" : "0");
   };
 
-  // ------------------------------------------------------------ boundary editing
+  // ------------------------------------------------------------ drawing
 
-  Atlas.prototype.startEdit = function (gridId) {
-    var self = this, layer = this.gridLayers[gridId];
-    if (!layer || !layer.pm) {  // the layers were redrawn under the card a moment ago
-      this.say("地图刚刷新，请再点一次网格和「编辑边界」 The map was redrawn: tap the grid again", true);
-      return;
-    }
-    this.map.closePopup();
-    this.highlight.clearLayers();
-    this.editing = { id: gridId, layer: layer, code: layer.feature.properties.code };
-    layer.unbindTooltip();
-    layer.setStyle({ fillOpacity: 0.25, weight: 3, color: "#0d47a1" });
-    layer.pm.enable({ snappable: true, snapDistance: 20, allowSelfIntersection: false });
-    var message = h("span", { class: "atlas-edit-message" }, ["拖动顶点修改网格 " + this.editing.code + " 的边界（靠近相邻网格时自动吸附）"]);
-    this.editBar = h("div", { class: "atlas-editbar", role: "region", "aria-label": "编辑边界" }, [
-      message,
-      h("button", { type: "button", class: "atlas-save", onclick: function () { self.saveEdit(); } }, ["保存 Save"]),
-      h("button", { type: "button", class: "atlas-cancel", onclick: function () { self.stopEdit(); } }, ["取消 Cancel"])
-    ]);
+  Atlas.prototype.may = function (level) {
+    return this.canEdit && !!this.map.pm && this.rights.levels.indexOf(level) >= 0;
+  };
+
+  Atlas.prototype.editButton = function (level, id) {
+    var self = this;
+    if (!this.may(level)) return null;
+    return h("button", { type: "button", class: "atlas-edit", onclick: function () { self.startEdit(level, id); } }, ["编辑边界 Edit boundary"]);
+  };
+
+  Atlas.prototype.toolbar = function () {
+    var self = this;
+    this.el.insertBefore(h("div", { class: "atlas-tools" }, [
+      h("button", { type: "button", class: "atlas-new-grid", onclick: function () { self.startNewGrid(); } }, ["新建网格 New grid"])
+    ]), this.mapEl);
+    // The shape Geoman has just closed is the new grid's.
+    this.map.on("pm:create", function (e) {
+      if (self.editing && self.editing.isNew && !self.editing.layer) self.drawnGrid(e.layer);
+      else self.map.removeLayer(e.layer);
+    });
+  };
+
+  // The bar above the map while something is drawn: a message, then its buttons or form.
+  Atlas.prototype.openBar = function (text, controls) {
+    var message = h("span", { class: "atlas-edit-message" }, [text]);
+    this.editBar = h("div", { class: "atlas-editbar", role: "region", "aria-label": "绘制边界" }, [message].concat(controls));
     this.editBar.message = message;
     this.el.insertBefore(this.editBar, this.mapEl);
     this.el.classList.add("atlas-editing");
     this.el.removeAttribute("data-saved");
   };
 
+  Atlas.prototype.cancelButton = function () {
+    var self = this;
+    return h("button", { type: "button", class: "atlas-cancel", onclick: function () { self.stopEdit(); } }, ["取消 Cancel"]);
+  };
+
+  // A grid's, community's or street's boundary redrawn: its vertices dragged, with snapping.
+  Atlas.prototype.startEdit = function (level, id) {
+    var self = this, L = this.L;
+    var layer = (level === "grid" ? this.gridLayers : this.areaLayers)[id];
+    if (this.editing) return;
+    if (!layer || !layer.pm) {  // the layers were redrawn under the card a moment ago
+      this.say("地图刚刷新，请再点一次并选「编辑边界」 The map was redrawn: tap the area again", true);
+      return;
+    }
+    this.map.closePopup();
+    this.highlight.clearLayers();
+    var editing = this.editing = { level: level, id: id, layer: layer, code: layer.feature.properties.code };
+    // The layers are simplified for the zoom: an edit starts from the boundary as stored.
+    request("/maps/api/" + AREA_PATHS[level] + "/" + id + "/boundary").then(function (stored) {
+      if (self.editing !== editing) return;
+      if (stored.boundary && stored.boundary.type === "Polygon") {
+        layer.setLatLngs(L.GeoJSON.coordsToLatLngs(stored.boundary.coordinates, 1));
+      }
+      layer.unbindTooltip();
+      layer.setStyle({ fillOpacity: 0.25, weight: 3, color: "#0d47a1" });
+      layer.pm.enable(EDIT_OPTIONS);
+      self.openBar("拖动顶点修改" + ZOOM_LABELS[level] + " " + editing.code + " 的边界（靠近相邻边界时自动吸附）", [
+        h("button", { type: "button", class: "atlas-save", onclick: function () { self.saveEdit(); } }, ["保存 Save"]),
+        self.cancelButton()
+      ]);
+    }, function (problem) {
+      if (self.editing === editing) self.editing = null;
+      self.say(problem.detail, true);
+    });
+  };
+
   Atlas.prototype.saveEdit = function () {
     var self = this, editing = this.editing;
-    if (!editing) return;
+    if (!editing || !editing.layer) return;
     var geometry = editing.layer.toGeoJSON(false).geometry;
     this.editBar.message.textContent = "保存中…";
-    request("/maps/api/grids/" + editing.id + "/boundary", { method: "PUT", body: { boundary: geometry } })
+    request("/maps/api/" + AREA_PATHS[editing.level] + "/" + editing.id + "/boundary", { method: "PUT", body: { boundary: geometry } })
       .then(function () {
         self.stopEdit();
-        self.say("网格 " + editing.code + " 的边界已保存 Boundary saved");
+        self.say(ZOOM_LABELS[editing.level] + " " + editing.code + " 的边界已保存 Boundary saved");
         self.el.setAttribute("data-saved", "ok");
-      }, function (problem) {
-        self.highlight.clearLayers();
-        if (problem.offending_geometry) self.highlight.addData(problem.offending_geometry);
-        var area = problem.offending_area;
-        self.editBar.message.textContent = "未保存：" + problem.detail +
-          (area ? "（红色区域：" + (area.code || "") + " " + (area.name || "") + "）" : "");
-        self.editBar.message.setAttribute("role", "alert");
-        self.el.setAttribute("data-saved", "refused");
-      });
+      }, function (problem) { self.refused(problem); });
+  };
+
+  // A refusal: the offending area in red and the reason in the bar; the drawing stays open.
+  Atlas.prototype.refused = function (problem) {
+    this.highlight.clearLayers();
+    if (problem.offending_geometry) this.highlight.addData(problem.offending_geometry);
+    var area = problem.offending_area;
+    this.editBar.message.textContent = "未保存：" + problem.detail +
+      (area ? "（红色区域：" + (area.code || "") + " " + (area.name || "") + "）" : "");
+    this.editBar.message.setAttribute("role", "alert");
+    this.el.setAttribute("data-saved", "refused");
+  };
+
+  // A new grid: its vertices clicked on the map (snapping to the neighbours), then its fields.
+  Atlas.prototype.startNewGrid = function () {
+    var self = this, map = this.map;
+    if (this.editing) return;
+    if (this.el.getAttribute("data-level") !== "grid") {
+      // The neighbouring grids, to snap to and to stay clear of, are drawn from this zoom on.
+      this.drawWhenGrids = true;
+      this.say("放大到网格层级后开始绘制 Zooming in to the grids…");
+      map.setZoom(Math.max(this.rights.grids_from_zoom, Math.ceil(map.getZoom())));
+      return;
+    }
+    map.closePopup();
+    this.highlight.clearLayers();
+    this.editing = { level: "grid", isNew: true, layer: null };
+    map.pm.enableDraw("Polygon", EDIT_OPTIONS);
+    this.openBar("在地图上依次点击新网格的顶点，最后点击第一个顶点闭合（靠近相邻网格时自动吸附）", [this.cancelButton()]);
+  };
+
+  Atlas.prototype.drawnGrid = function (layer) {
+    var self = this, rights = this.rights;
+    this.editing.layer = layer;
+    layer.setStyle({ color: "#0d47a1", weight: 3, fillColor: "#64b5f6", fillOpacity: 0.35 });
+    var path = layer.getElement();
+    if (path) path.classList.add("atlas-drawn");
+    layer.pm.enable(EDIT_OPTIONS);  // a refused shape can be corrected before saving again
+    var chosen = this.communityAt(layer.getBounds().getCenter());
+    function field(text, control) { return h("label", {}, [text, control]); }
+    var form = h("form", { class: "atlas-grid-form" }, [
+      field("社区 ", h("select", { name: "community" }, rights.communities.map(function (c) {
+        return h("option", { value: c.id, selected: c.id === chosen }, [c.code + " " + c.name]);
+      }))),
+      field("编码 ", h("input", { name: "code", inputmode: "numeric", maxlength: 15, size: 16, placeholder: "留空自动编号" })),
+      field("名称 ", h("input", { name: "name", maxlength: 100, size: 12 })),
+      field("类型 ", h("select", { name: "kind" }, rights.grid_kinds.map(function (k) {
+        return h("option", { value: k.value }, [k.label]);
+      }))),
+      field("户数 ", h("input", { name: "household_count", type: "number", min: 0, step: 1, value: 0, class: "atlas-number" })),
+      field("责任单位 ", h("input", { name: "responsible_organisation", maxlength: 200, size: 14, placeholder: "单位网格必填" })),
+      h("button", { type: "submit", class: "atlas-save" }, ["保存 Save"]),
+      this.cancelButton()
+    ]);
+    form.addEventListener("submit", function (event) { event.preventDefault(); self.saveNewGrid(form); });
+    Array.prototype.forEach.call(this.editBar.querySelectorAll("button"), function (b) { b.remove(); });
+    this.editBar.message.textContent = "填写新网格的信息后保存（可拖动顶点调整形状）";
+    this.editBar.appendChild(form);
+    form.elements.namedItem("name").focus();
+  };
+
+  // The community whose outline holds `latlng` (a new grid's default), else the first one.
+  Atlas.prototype.communityAt = function (latlng) {
+    var found = null;
+    this.outlines.eachLayer(function (outline) {
+      if (found === null && outline.getBounds().contains(latlng)) found = outline.feature.id;
+    });
+    return found !== null ? found : (this.rights.communities[0] || {}).id;
+  };
+
+  Atlas.prototype.saveNewGrid = function (form) {
+    var self = this, editing = this.editing;
+    if (!editing || !editing.layer) return;
+    function value(name) { return form.elements.namedItem(name).value.trim(); }
+    var count = value("household_count");
+    var body = {
+      community: Number(value("community")),
+      name: value("name"),
+      kind: value("kind"),
+      household_count: count === "" ? 0 : Number(count),
+      responsible_organisation: value("responsible_organisation"),
+      boundary: editing.layer.toGeoJSON(false).geometry
+    };
+    if (value("code")) body.code = value("code");
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (n) { n.removeAttribute("aria-invalid"); });
+    this.editBar.message.textContent = "保存中…";
+    request("/maps/api/grids", { method: "POST", body: body }).then(function (grid) {
+      self.stopEdit();
+      self.say("新网格 " + grid.code + " " + grid.name + " 已保存 New grid saved");
+      self.el.setAttribute("data-saved", "ok");
+      self.el.setAttribute("data-created", grid.code);
+    }, function (problem) {
+      self.refused(problem);
+      var input = problem.field ? form.elements.namedItem(problem.field) : null;
+      if (input) { input.setAttribute("aria-invalid", "true"); input.focus(); }
+    });
   };
 
   Atlas.prototype.stopEdit = function () {
-    if (!this.editing) return;
-    this.editing.layer.pm.disable();
+    var editing = this.editing;
+    if (!editing) return;
     this.editing = null;
+    if (editing.isNew) this.map.pm.disableDraw();
+    if (editing.layer && editing.layer.pm) editing.layer.pm.disable();
+    if (editing.isNew && editing.layer) this.map.removeLayer(editing.layer);
     this.highlight.clearLayers();
     if (this.editBar) this.editBar.remove();
     this.editBar = null;
     this.el.classList.remove("atlas-editing");
-    this.refresh();
+    this.refresh();  // the saved shapes, or the stored ones again after a cancel
   };
 
   function startAll() {
