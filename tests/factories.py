@@ -206,6 +206,33 @@ async def make_household(grid: dict[str, Any], room: str = "1-101") -> dict[str,
     )
 
 
+async def make_check_in_today(
+    worker: dict[str, Any],
+    grid: dict[str, Any],
+    *,
+    latitude: float,
+    longitude: float,
+    counted: bool = True,
+) -> dict[str, Any]:
+    """A check-in by `worker` in `grid` just now, at this point, inside the grid."""
+    from tables.daily import CheckIn
+
+    return await insert_row(
+        CheckIn,
+        {
+            "staff": worker["id"],
+            "grid": grid["id"],
+            "community": grid["community"],
+            "at": dt.datetime.now(dt.UTC),
+            "local_date": local_today(),
+            "latitude": latitude,
+            "longitude": longitude,
+            "inside_grid": True,
+            "counted": counted,
+        },
+    )
+
+
 async def make_work_item(
     community: dict[str, Any], access_entry: dict[str, Any], title: str = "高龄津贴申领初审"
 ) -> dict[str, Any]:

@@ -218,6 +218,23 @@ def shifted(corners: list[tuple[float, float]], to: Any) -> dict[str, Any]:
     return polygon([to(*point) for point in corners])
 
 
+async def refused_as_wgs84_then_saved(
+    client: httpx.AsyncClient,
+    url: str,
+    headers: dict[str, str],
+    corners: list[tuple[float, float]],
+    to: Any,
+    system: str,
+) -> httpx.Response:
+    """PATCHes `url` with the boundary through `corners` as the map of `to` shows it: refused
+    at "boundary" when taken as WGS84, then saved (200) when it names its `system`."""
+    body = {"boundary": shifted(corners, to)}
+    assert_problem(await client.patch(url, json=body, headers=headers), 422, "boundary")
+    saved = await client.patch(url, json={**body, "coordinate_system": system}, headers=headers)
+    assert saved.status_code == 200, saved.text
+    return saved
+
+
 async def test_community_and_grid_boundaries_are_checked_after_conversion(
     client: httpx.AsyncClient,
 ) -> None:
@@ -227,11 +244,8 @@ async def test_community_and_grid_boundaries_are_checked_after_conversion(
     # Community A2 (117.81–117.82 E) as AMap draws it: about 500 m east, south.
     wgs = corners_of(rectangle(117.81, 30.90, 117.82, 30.91))
     url = f"{API}/communities/{a2['code']}"
-    body = {"boundary": shifted(wgs, c.wgs84_to_gcj02)}
     # Taken as WGS84 it would leave grid A2-1 outside.
-    assert_problem(await client.patch(url, json=body, headers=street), 422, "boundary")
-    saved = await client.patch(url, json={**body, "coordinate_system": "GCJ-02"}, headers=street)
-    assert saved.status_code == 200, saved.text
+    saved = await refused_as_wgs84_then_saved(client, url, street, wgs, c.wgs84_to_gcj02, "GCJ-02")
     assert "coordinate_system" not in saved.json()
     assert_within_a_metre(saved.json()["boundary"], wgs)
     assert_within_a_metre((await get_row(Community, a2["id"]))["boundary"], wgs)
@@ -241,10 +255,7 @@ async def test_community_and_grid_boundaries_are_checked_after_conversion(
     grid = tree.grids["A2-1"]
     narrow = corners_of(rectangle(117.81, 30.90, 117.814, 30.91))
     url = f"{API}/grids/{grid['code']}"
-    body = {"boundary": shifted(narrow, c.wgs84_to_bd09)}
-    assert_problem(await client.patch(url, json=body, headers=street), 422, "boundary")
-    saved = await client.patch(url, json={**body, "coordinate_system": "BD-09"}, headers=street)
-    assert saved.status_code == 200, saved.text
+    await refused_as_wgs84_then_saved(client, url, street, narrow, c.wgs84_to_bd09, "BD-09")
     row = await get_row(ResponsibilityGrid, grid["id"])
     assert_within_a_metre(row["boundary"], narrow)
     assert abs(row["max_lon"] - 117.814) < 1e-8 and abs(row["min_lat"] - 30.90) < 1e-8

@@ -156,6 +156,14 @@ class MapPage(AdminPage):
         self.expected = ["status of 409"]
         page.on("console", lambda m: self.console.append(m.text) if m.type == "error" else None)
 
+    async def open_as(self, username: str, path: str, ready: str) -> None:
+        """Logged in as `username` (the login's console messages forgotten), the page at
+        `path` open until `ready` is on it."""
+        await self.login(username)
+        self.console.clear()
+        await self.page.goto(f"{self.base_url}{path}")
+        await self.page.wait_for_selector(ready)
+
     def assert_clean(self) -> None:
         self.assert_no_errors()
         unexpected = [m for m in self.console if not any(e in m for e in self.expected)]
@@ -222,10 +230,11 @@ async def test_the_staff_map_end_to_end(
         tab = MapPage(await context.new_page(), base_url, "map-admin")
         page = tab.page
         try:
-            await tab.login("sq")
-            tab.console.clear()
-            await page.goto(f"{base_url}/maps/community/{community['code']}?metric=open")
-            await page.wait_for_selector("#atlas.atlas-ready[data-level=grid]")
+            await tab.open_as(
+                "sq",
+                f"/maps/community/{community['code']}?metric=open",
+                "#atlas.atlas-ready[data-level=grid]",
+            )
             await page.wait_for_selector("#atlas img.leaflet-tile-loaded")
             assert await page.get_attribute("#atlas .atlas-map", "data-base-map") == "xyz"
             loaded = await page.eval_on_selector_all(

@@ -3,18 +3,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import httpx
 
-from app.clock import local_today
-from app.crud import insert_row
 from tables.areas import ResponsibilityGrid
-from tables.daily import CheckIn
 from tests.admin.support import admin_login
 from tests.atlas.test_map_api import STREET_A_BOX
-from tests.factories import Tree, area_tree, make_household, make_staff
+from tests.factories import Tree, area_tree, make_check_in_today, make_household, make_staff
 
 LAYERS = "/maps/api/layers"
 GRID_ZOOM = {"bbox": STREET_A_BOX, "zoom": 15}
@@ -144,20 +140,7 @@ async def test_todays_work_revalidates_and_a_check_in_changes_it(
     etag = assert_fresh(await client.get(url), "private, no-cache")
     revalidated = await client.get(url, headers={"If-None-Match": etag})
     assert_not_modified(revalidated, etag, "private, no-cache")
-    await insert_row(
-        CheckIn,
-        {
-            "staff": worker["id"],
-            "grid": grid["id"],
-            "community": grid["community"],
-            "at": dt.datetime.now(dt.UTC),
-            "local_date": local_today(),
-            "latitude": 30.905,
-            "longitude": 117.802,
-            "inside_grid": True,
-            "counted": True,
-        },
-    )
+    await make_check_in_today(worker, grid, latitude=30.905, longitude=117.802)
     after = await client.get(url, headers={"If-None-Match": etag})
     assert assert_fresh(after, "private, no-cache") != etag
     assert len(after.json()["check_ins"]["features"]) == 1

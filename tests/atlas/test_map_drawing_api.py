@@ -46,6 +46,29 @@ def lon_range(geometry: dict[str, Any]) -> tuple[float, float]:
     return min(lons), max(lons)
 
 
+async def community_admin_of_free_community(
+    client: httpx.AsyncClient,
+) -> tuple[Tree, dict[str, Any], dict[str, str]]:
+    """The area tree with the free community A3, and the headers of its admin "sq" logged in."""
+    tree = await area_tree()
+    community = await free_community(tree)
+    await make_staff("sq", role="community_admin", community=community)
+    return tree, community, await admin_login(client, "sq")
+
+
+async def refused_grid(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    community: dict[str, Any],
+    bounds: tuple[float, float, float, float],
+    status: int,
+) -> dict[str, Any]:
+    """The problem a new grid drawn over `bounds` is refused with (with this status)."""
+    response = await client.post(NEW_GRIDS, json=drawn(community, bounds), headers=headers)
+    assert response.status_code == status, response.text
+    return response.json()
+
+
 # ---------------------------------------------------------------- a new grid
 
 
@@ -106,16 +129,9 @@ async def test_a_street_official_chooses_the_community_and_the_code(
 async def test_a_new_grid_across_a_neighbour_is_refused_with_the_overlap(
     client: httpx.AsyncClient,
 ) -> None:
-    tree = await area_tree()
-    community = await free_community(tree)
-    await make_staff("sq", role="community_admin", community=community)
-    headers = await admin_login(client, "sq")
+    tree, community, headers = await community_admin_of_free_community(client)
     # Reaches 0.002° into A3-1 (117.82–117.825).
-    response = await client.post(
-        NEW_GRIDS, json=drawn(community, (117.823, 30.90, 117.83, 30.91)), headers=headers
-    )
-    assert response.status_code == 409, response.text
-    problem = response.json()
+    problem = await refused_grid(client, headers, community, (117.823, 30.90, 117.83, 30.91), 409)
     assert problem["field"] == "boundary" and tree.grids["A3-1"]["code"] in problem["detail"]
     assert problem["offending_area"]["code"] == tree.grids["A3-1"]["code"]
     west, east = lon_range(problem["offending_geometry"])
@@ -126,15 +142,8 @@ async def test_a_new_grid_across_a_neighbour_is_refused_with_the_overlap(
 async def test_a_new_grid_outside_its_community_is_refused_with_the_part_outside(
     client: httpx.AsyncClient,
 ) -> None:
-    tree = await area_tree()
-    community = await free_community(tree)
-    await make_staff("sq", role="community_admin", community=community)
-    headers = await admin_login(client, "sq")
-    response = await client.post(
-        NEW_GRIDS, json=drawn(community, (117.825, 30.90, 117.833, 30.91)), headers=headers
-    )
-    assert response.status_code == 422, response.text
-    problem = response.json()
+    _, community, headers = await community_admin_of_free_community(client)
+    problem = await refused_grid(client, headers, community, (117.825, 30.90, 117.833, 30.91), 422)
     assert problem["field"] == "boundary"
     assert problem["offending_area"]["code"] == community["code"]
     west, east = lon_range(problem["offending_geometry"])
@@ -143,10 +152,7 @@ async def test_a_new_grid_outside_its_community_is_refused_with_the_part_outside
 
 
 async def test_new_grid_fields_are_checked_by_the_grid_rules(client: httpx.AsyncClient) -> None:
-    tree = await area_tree()
-    community = await free_community(tree)
-    await make_staff("sq", role="community_admin", community=community)
-    headers = await admin_login(client, "sq")
+    tree, community, headers = await community_admin_of_free_community(client)
     free = (117.825, 30.90, 117.83, 30.91)
     bow_tie = {
         "type": "Polygon",
@@ -249,6 +255,19 @@ async def stored(table: Any, row: dict[str, Any]) -> Any:
     return json.loads(found["boundary"]) if found["boundary"] else None
 
 
+async def refused_boundary(
+    client: httpx.AsyncClient,
+    url: str,
+    headers: dict[str, str],
+    bounds: tuple[float, float, float, float],
+    status: int,
+) -> dict[str, Any]:
+    """The problem a boundary redrawn to `bounds` at `url` is refused with (with this status)."""
+    response = await client.put(url, json={"boundary": rectangle(*bounds)}, headers=headers)
+    assert response.status_code == status, response.text
+    return response.json()
+
+
 async def test_a_street_official_redraws_a_community_boundary(client: httpx.AsyncClient) -> None:
     tree = await area_tree()
     staff = await make_staff("jd", role="street_official", street=tree.streets["A"])
@@ -279,32 +298,23 @@ async def test_community_boundaries_are_judged_by_the_community_rules(
     url = community_url(a2)
 
     # Over neighbour A1 (117.80–117.81): the overlap.
-    over = await client.put(
-        url, json={"boundary": rectangle(117.808, 30.90, 117.82, 30.91)}, headers=headers
-    )
-    assert over.status_code == 409, over.text
-    assert over.json()["offending_area"]["code"] == tree.communities["A1"]["code"]
-    west, east = lon_range(over.json()["offending_geometry"])
+    over = await refused_boundary(client, url, headers, (117.808, 30.90, 117.82, 30.91), 409)
+    assert over["offending_area"]["code"] == tree.communities["A1"]["code"]
+    west, east = lon_range(over["offending_geometry"])
     assert abs(west - 117.808) < 1e-9 and abs(east - 117.81) < 1e-9
 
     # Leaving its grid A2-2 (117.815–117.82) outside.
-    smaller = await client.put(
-        url, json={"boundary": rectangle(117.81, 30.90, 117.817, 30.91)}, headers=headers
-    )
-    assert smaller.status_code == 422, smaller.text
-    assert smaller.json()["offending_area"]["code"] == tree.grids["A2-2"]["code"]
-    west, east = lon_range(smaller.json()["offending_geometry"])
+    smaller = await refused_boundary(client, url, headers, (117.81, 30.90, 117.817, 30.91), 422)
+    assert smaller["offending_area"]["code"] == tree.grids["A2-2"]["code"]
+    west, east = lon_range(smaller["offending_geometry"])
     assert abs(west - 117.817) < 1e-5 and abs(east - 117.82) < 1e-9
 
     # Out of its street.
     await Street.update({Street.boundary: rectangle(117.80, 30.90, 117.82, 30.91)}).where(
         Street.id == tree.streets["A"]["id"]
     )
-    outside = await client.put(
-        url, json={"boundary": rectangle(117.81, 30.90, 117.822, 30.91)}, headers=headers
-    )
-    assert outside.status_code == 422, outside.text
-    assert outside.json()["offending_area"]["code"] == tree.streets["A"]["code"]
+    outside = await refused_boundary(client, url, headers, (117.81, 30.90, 117.822, 30.91), 422)
+    assert outside["offending_area"]["code"] == tree.streets["A"]["code"]
     assert await stored(Community, a2) == json.loads(a2["boundary"])  # nothing written
 
 

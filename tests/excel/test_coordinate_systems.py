@@ -28,6 +28,13 @@ FOOTPRINT_HEADERS = [*HEADERS, "轮廓"]
 AROUND = corners_of(rectangle(117.8023, 30.9048, 117.8027, 30.9052))  # around WGS
 
 
+async def grid_a1_1_code_and_admin_headers(client: httpx.AsyncClient) -> tuple[str, dict[str, str]]:
+    """The area tree: grid A1-1's code, and the headers of A1's admin "sq" logged in."""
+    tree = await area_tree()
+    await make_staff("sq", role="community_admin", community=tree.communities["A1"])
+    return tree.grids["A1-1"]["code"], await admin_login(client, "sq")
+
+
 async def upload(
     client: httpx.AsyncClient,
     headers: dict[str, str],
@@ -39,10 +46,7 @@ async def upload(
 
 
 async def test_rows_in_gcj02_and_bd09_are_stored_in_wgs84(client: httpx.AsyncClient) -> None:
-    tree = await area_tree()
-    code = tree.grids["A1-1"]["code"]
-    await make_staff("sq", role="community_admin", community=tree.communities["A1"])
-    headers = await admin_login(client, "sq")
+    code, headers = await grid_a1_1_code_and_admin_headers(client)
     gcj, bd = wgs84_to_gcj02(*WGS), wgs84_to_bd09(*WGS)
     done = await upload(
         client,
@@ -66,10 +70,7 @@ async def test_rows_in_gcj02_and_bd09_are_stored_in_wgs84(client: httpx.AsyncCli
 async def test_unknown_systems_and_unconverted_points_are_reported_by_column(
     client: httpx.AsyncClient,
 ) -> None:
-    tree = await area_tree()
-    code = tree.grids["A1-1"]["code"]
-    await make_staff("sq", role="community_admin", community=tree.communities["A1"])
-    headers = await admin_login(client, "sq")
+    code, headers = await grid_a1_1_code_and_admin_headers(client)
     gcj = wgs84_to_gcj02(*WGS)
     refused = await upload(
         client,
@@ -113,10 +114,7 @@ def corner_list(corners: Sequence[Sequence[float]]) -> str:
 async def test_footprints_in_the_outline_column_are_stored_in_wgs84_and_exported(
     client: httpx.AsyncClient,
 ) -> None:
-    tree = await area_tree()
-    code = tree.grids["A1-1"]["code"]
-    await make_staff("sq", role="community_admin", community=tree.communities["A1"])
-    headers = await admin_login(client, "sq")
+    code, headers = await grid_a1_1_code_and_admin_headers(client)
     gcj, bd = wgs84_to_gcj02(*WGS), wgs84_to_bd09(*WGS)
     on_amap = shifted(AROUND, wgs84_to_gcj02)["coordinates"][0][:-1]
     on_baidu = json.dumps(shifted(AROUND, wgs84_to_bd09))

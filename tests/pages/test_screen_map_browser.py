@@ -4,16 +4,12 @@ the screen (revalidated by ETag). Screenshot: test-artifacts/big-screen-map.png.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from playwright.async_api import Browser, Request
 
-from app.clock import local_today
-from app.crud import insert_row
-from tables.daily import CheckIn
 from tests.browser import ARTIFACTS, browser, live_app  # noqa: F401
-from tests.factories import make_staff
+from tests.factories import make_check_in_today, make_staff
 from tests.pages.test_dashboard_browser import no_errors, staff_tab
 from tests.pages.test_dashboards import world
 
@@ -23,20 +19,7 @@ MAP = ".screen-map .atlas"
 async def check_in_today(
     worker: dict[str, Any], grid: dict[str, Any], counted: bool, longitude: float
 ) -> None:
-    await insert_row(
-        CheckIn,
-        {
-            "staff": worker["id"],
-            "grid": grid["id"],
-            "community": grid["community"],
-            "at": dt.datetime.now(dt.UTC),
-            "local_date": local_today(),
-            "latitude": 30.907,
-            "longitude": longitude,
-            "inside_grid": True,
-            "counted": counted,
-        },
-    )
+    await make_check_in_today(worker, grid, latitude=30.907, longitude=longitude, counted=counted)
 
 
 async def test_the_big_screen_maps_the_street_with_todays_check_ins_and_reloads_it(

@@ -35,17 +35,10 @@
     chart.rows.forEach(function (row) { body.appendChild(cells(row, "td")); });
   }
 
-  // atlas.js has no reload of its own: its layers are redrawn by refresh(); today's points
-  // are added by loadToday(), so the old ones are cleared first.
+  // The map component (atlas.js) reloads its layers and swaps today's points in one go.
   function reloadMap() {
     var el = root.querySelector(".atlas");
-    var atlas = el && el._atlas;
-    if (!atlas || atlas.editing) return;  // not drawn yet (or no map on this screen)
-    atlas.refresh();
-    if (atlas.todayUrl) {
-      atlas.today.clearLayers();
-      atlas.loadToday();
-    }
+    if (el && el._atlas) el._atlas.reload();  // not drawn yet, or no map on this screen
   }
 
   function apply(data) {

@@ -316,9 +316,12 @@
     return control;
   };
 
+  // Today's check-ins and tracks: the old points stay until the new answer is in, then are
+  // swapped in one go (the 大屏 reloads them every minute without a blink).
   Atlas.prototype.loadToday = function () {
     var self = this, L = this.L;
-    request(this.todayUrl).then(function (answer) {
+    return request(this.todayUrl).then(function (answer) {
+      self.today.clearLayers();
       answer.patrols.features.forEach(function (f) {
         var line = f.geometry.coordinates.map(function (c) { return [c[1], c[0]]; });
         var track = L.polyline(line, { className: "atlas-track", color: "#7232dd", weight: 4, opacity: 0.85, pmIgnore: true });
@@ -337,6 +340,13 @@
       });
       self.el.setAttribute("data-today", String(answer.check_ins.features.length + answer.patrols.features.length));
     }, function (problem) { self.say(problem.detail, true); });
+  };
+
+  // The layers and today's work again (a screen that refreshes itself calls this).
+  Atlas.prototype.reload = function () {
+    if (this.editing) return;
+    this.refresh();
+    if (this.todayUrl) this.loadToday();
   };
 
   // ------------------------------------------------------------ cards
