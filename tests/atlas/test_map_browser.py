@@ -265,11 +265,13 @@ async def test_the_staff_map_end_to_end(
                 "() => document.querySelector('#atlas .atlas-legend').innerText.includes('无汇总')"
             )
 
-            # Zoomed out: communities, no grids.
-            await tab.view(117.805, 30.905, 13)
-            assert await page.get_attribute("#atlas", "data-level") == "community"
-            assert await page.locator("#atlas path.atlas-grid").count() == 0
-            assert await page.locator("#atlas path.atlas-area").count() >= 1
+            # Zoomed out: communities, then the street, then the district; no grids.
+            for zoom, level in ((13, "community"), (12, "street"), (10, "district")):
+                await tab.view(117.805, 30.905, zoom)
+                assert await page.get_attribute("#atlas", "data-level") == level
+                assert await page.locator("#atlas path.atlas-grid").count() == 0
+                assert await page.locator("#atlas path.atlas-area").count() >= 1, level
+                await tab.shot_map(level)
 
             # Zoomed in: buildings as points; the ten close ones clustered.
             await tab.view(117.804, 30.905, 17)
