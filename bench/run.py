@@ -70,6 +70,7 @@ class HttpScenario:
 
 
 PEER_GRIDS = {"raw": "/raw/grids", "raw-scoped": "/raw/scoped/grids", "drf": "/drf/grids"}
+PEER_CHECK_INS = {"raw-scoped": "/raw/scoped/check-ins"}
 
 
 def grid_list_requests(city: City, server: str) -> list[Request]:
@@ -93,7 +94,7 @@ def check_in_requests(city: City, server: str) -> list[Request]:
             "latitude": (south + north) / 2,
             "note": "bench",
         }
-        requests.append(("POST", "/api/v1/check-ins", json.dumps(body)))
+        requests.append(("POST", PEER_CHECK_INS.get(server, "/api/v1/check-ins"), json.dumps(body)))
     return requests
 
 
@@ -143,6 +144,7 @@ SCENARIOS = [
         "≥ 500/s, p99 < 100 ms",
         ("/api/v1/check-ins",),
         check_in_requests,
+        peers=("raw-scoped",),
         write=True,
     ),
     HttpScenario(

@@ -22,10 +22,14 @@ from typing import Any
 
 import asyncpg
 import msgspec
-from litestar import Litestar, Response, get
-from litestar.exceptions import NotFoundException
+from litestar import Litestar, Request, Response, get, post
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from shapely.geometry import Point
 
 from app.areas.rules import size_warning_message
+from app.clock import local_date_of, utc_now
+from app.daily.schemas import CheckInCreate
+from app.geo import contains_point, parse_polygon
 
 POOL: dict[str, asyncpg.Pool] = {}
 JSON = "application/json"
@@ -54,6 +58,27 @@ SCOPE = (
     " set_config('app.read_only', 'on', true), set_config('role', 'grid_app', true)"
 )
 SCOPE_STREET = os.environ.get("BENCH_SCOPE_STREET", "1")
+# The bench's write token: the same street, not read-only.
+WRITE_SCOPE = SCOPE.replace("'app.read_only', 'on'", "'app.read_only', 'off'")
+# The product's check-in (app/daily/services.py): the grid if the staff member is assigned
+# to it and active, then one INSERT that counts the first inside check-in of the day.
+GRID_OF_WORKER = (
+    "SELECT g.id, g.community, g.boundary FROM responsibility_grid g"
+    " JOIN grid_assignment a ON a.grid = g.id"
+    " JOIN staff_member s ON s.id = a.staff AND s.active WHERE g.id = $1 AND s.id = $2"
+)
+INSERT_CHECK_IN = """
+INSERT INTO check_in (staff, grid, community, at, local_date, latitude, longitude,
+                      inside_grid, counted, note, photo,
+                      accuracy, device_time, received_at, synced_late)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+        $8::boolean AND NOT EXISTS (
+            SELECT 1 FROM check_in c
+            WHERE c.staff = $1 AND c.grid = $2 AND c.local_date = $5 AND c.counted),
+        $9, '', NULL, NULL, $4, false)
+ON CONFLICT DO NOTHING
+RETURNING *
+"""
 
 
 def grid_out(row: asyncpg.Record) -> dict[str, Any]:
@@ -139,8 +164,31 @@ async def scoped_grid(code: str) -> Response[bytes]:
         return await _grid_one(conn, code)
 
 
+@post("/raw/scoped/check-ins")
+async def scoped_check_in(request: Request[Any, Any, Any]) -> Response[bytes]:
+    """The product's check-in POST in one scoped transaction, without the framework: the body
+    decoded into the same Struct, the same checks, the same statements."""
+    data = msgspec.json.decode(await request.body(), type=CheckInCreate)
+    async with POOL["db"].acquire() as conn, conn.transaction():
+        await conn.execute(WRITE_SCOPE, SCOPE_STREET)
+        grid = await conn.fetchrow(GRID_OF_WORKER, data.grid, data.staff)
+        if grid is None:
+            raise PermissionDeniedException("not assigned to this grid")
+        point = Point(data.longitude, data.latitude)
+        inside = grid["boundary"] is not None and contains_point(
+            parse_polygon(grid["boundary"]), point
+        )
+        now = utc_now()
+        row = await conn.fetchrow(
+            INSERT_CHECK_IN,
+            *(data.staff, data.grid, grid["community"], now, local_date_of(now)),
+            *(data.latitude, data.longitude, inside, data.note),
+        )
+    return Response(msgspec.json.encode(dict(row) if row else {}), status_code=201, media_type=JSON)
+
+
 app = Litestar(
-    route_handlers=[health, grids, grid, scoped_grids, scoped_grid],
+    route_handlers=[health, grids, grid, scoped_grids, scoped_grid, scoped_check_in],
     lifespan=[pool],
     openapi_config=None,
 )

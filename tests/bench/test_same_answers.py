@@ -122,3 +122,58 @@ async def test_rollups_equal_the_single_sql_bound(city: City, conn: asyncpg.Conn
         assert same_figures(stored, bound), kind
         kinds = {row[0] for row in stored}
         assert kinds == {"staff", "grid", "community", "street"}
+
+
+async def test_a_check_in_is_stored_alike_by_the_product_and_its_raw_scoped_peer(
+    city: City, client: httpx.AsyncClient, conn: asyncpg.Connection
+) -> None:
+    """The write peer of issue 19 does the product's work: the same row (inside, counted once
+    a day) and an audit entry by the token's creator, in the street's scope."""
+    row = await create_token(
+        ApiTokenCreate(
+            name="bench write",
+            scope=TokenScope.street,
+            street=city.streets[0]["id"],
+            can_write=True,
+        ),
+        Scope(user_id=1, level=Level.district),
+    )
+    grid = city.grids[0]
+    west, south, east, north = grid.bounds
+    body = {
+        "staff": grid.worker,
+        "grid": grid.id,
+        "longitude": (west + east) / 2,
+        "latitude": (south + north) / 2,
+        "note": "bench",
+    }
+    mine = await client.post(
+        "/api/v1/check-ins", json=body, headers={"Authorization": f"Bearer {row['token']}"}
+    )
+    raw_litestar.POOL["db"] = await asyncpg.create_pool(
+        dsn=os.environ["DATABASE_URL"], min_size=1, max_size=2
+    )
+    raw_litestar.SCOPE_STREET = str(city.streets[0]["id"])
+    try:
+        transport = httpx.ASGITransport(app=raw_litestar.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://raw") as raw_client:
+            peer = await raw_client.post("/raw/scoped/check-ins", json=body)
+            refused = await raw_client.post(
+                "/raw/scoped/check-ins", json={**body, "grid": city.grids[-1].id}
+            )
+    finally:
+        await raw_litestar.POOL.pop("db").close()
+    assert (mine.status_code, peer.status_code, refused.status_code) == (201, 201, 403)
+    stored = await conn.fetch(
+        "SELECT id, staff, grid, community, local_date, latitude, longitude, inside_grid,"
+        " counted, note FROM check_in WHERE id = ANY($1::int[]) ORDER BY id",
+        [mine.json()["id"], peer.json()["id"]],
+    )
+    product_row, peer_row = ({k: v for k, v in r.items() if k != "id"} for r in stored)
+    assert product_row == {**peer_row, "counted": product_row["counted"]}
+    assert product_row["inside_grid"] and not peer_row["counted"]  # one counted check-in a day
+    audited = await conn.fetch(
+        "SELECT actor_id FROM audit_log WHERE table_name = 'check_in' AND row_id = ANY($1::int[])",
+        [r["id"] for r in stored],
+    )
+    assert [a["actor_id"] for a in audited] == [1, 1]
