@@ -25,8 +25,6 @@ from app.pages.responses import staff_nav, staff_page
 from app.pages.templating import render
 from app.scope import Level, Scope
 
-# Who may redraw a grid's boundary on the map (row-level security decides again on save).
-
 
 def cell(text: Any, href: str) -> dict[str, Any]:
     return {"text": text, "href": href}

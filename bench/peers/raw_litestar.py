@@ -28,7 +28,9 @@ from shapely.geometry import Point
 
 from app.areas.rules import size_warning_message
 from app.clock import local_date_of, utc_now
+from app.crud import _numbered
 from app.daily.schemas import CheckInCreate
+from app.daily.services import _INSERT_CHECK_IN
 from app.geo import contains_point, parse_polygon
 
 POOL: dict[str, asyncpg.Pool] = {}
@@ -61,24 +63,15 @@ SCOPE_STREET = os.environ.get("BENCH_SCOPE_STREET", "1")
 # The bench's write token: the same street, not read-only.
 WRITE_SCOPE = SCOPE.replace("'app.read_only', 'on'", "'app.read_only', 'off'")
 # The product's check-in (app/daily/services.py): the grid if the staff member is assigned
-# to it and active, then one INSERT that counts the first inside check-in of the day.
+# to it and active (require_grid_worker's query), then the one INSERT that counts the first
+# inside check-in of the day.
 GRID_OF_WORKER = (
     "SELECT g.id, g.community, g.boundary FROM responsibility_grid g"
     " JOIN grid_assignment a ON a.grid = g.id"
     " JOIN staff_member s ON s.id = a.staff AND s.active WHERE g.id = $1 AND s.id = $2"
 )
-INSERT_CHECK_IN = """
-INSERT INTO check_in (staff, grid, community, at, local_date, latitude, longitude,
-                      inside_grid, counted, note, photo,
-                      accuracy, device_time, received_at, synced_late)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
-        $8::boolean AND NOT EXISTS (
-            SELECT 1 FROM check_in c
-            WHERE c.staff = $1 AND c.grid = $2 AND c.local_date = $5 AND c.counted),
-        $9, '', NULL, NULL, $4, false)
-ON CONFLICT DO NOTHING
-RETURNING *
-"""
+# The product's own INSERT, its `{}` placeholders numbered as asyncpg wants them.
+INSERT_CHECK_IN = _numbered(_INSERT_CHECK_IN)
 
 
 def grid_out(row: asyncpg.Record) -> dict[str, Any]:
@@ -182,7 +175,9 @@ async def scoped_check_in(request: Request[Any, Any, Any]) -> Response[bytes]:
         row = await conn.fetchrow(
             INSERT_CHECK_IN,
             *(data.staff, data.grid, grid["community"], now, local_date_of(now)),
-            *(data.latitude, data.longitude, inside, data.note),
+            *(data.latitude, data.longitude, inside, inside),
+            *(data.staff, data.grid, local_date_of(now)),
+            *(data.note, data.photo, data.accuracy, data.device_time, now, data.synced_late),
         )
     return Response(msgspec.json.encode(dict(row) if row else {}), status_code=201, media_type=JSON)
 
