@@ -511,16 +511,6 @@ COLUMNS: dict[str, dict[str, str]] = {
 
 # Enum class name → value → Chinese name, for the vocabularies app/labels.py does not name.
 EXTRA_CHOICES: dict[str, dict[str, str]] = {
-    "FacilityKind": {
-        "road": "道路",
-        "public_service_station": "公共服务站",
-        "sports_venue": "体育场馆",
-        "park": "公园",
-        "fire_hydrant": "消防栓",
-        "surveillance_camera": "监控探头",
-        "parking": "停车场",
-        "other": "其他",
-    },
     "OrganisationKind": {
         "market": "市场",
         "school": "学校",

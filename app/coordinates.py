@@ -10,16 +10,18 @@ and its ports). They have no closed inverse, so GCJ-02 → WGS84 inverts them by
 iteration until the forward conversion reproduces the input to ~1e-9° (≈ 0.1 mm); BD-09 →
 GCJ-02 is refined the same way. Outside China (a bounding box, as every implementation uses)
 neither system applies an offset, so points there pass unchanged. Polygons (building
-footprints, area boundaries) are converted vertex by vertex with the same point rule.
+footprints, area boundaries) and lines (roads' paths) are converted vertex by vertex with the
+same point rule.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, Literal, get_args
 
 from app.errors import ValidationFailed
-from app.geo import parse_polygon, stored_geojson
+from app.geo import parse_line, parse_polygon, stored_geojson
 
 CoordinateSystem = Literal["WGS84", "GCJ-02", "BD-09"]
 SYSTEMS: tuple[str, ...] = get_args(CoordinateSystem)
@@ -168,28 +170,49 @@ def polygon_to_wgs84(geojson: Any, system: str | None, field: str = "boundary") 
     refused with the message the service would give; the service then runs its topology
     checks on the converted shape.
     """
+    return _shape_to_wgs84(geojson, system, parse_polygon, field)
+
+
+def line_to_wgs84(geojson: Any, system: str | None, field: str = "path") -> Any:
+    """A GeoJSON LineString given in `system` with every vertex converted by the point rule,
+    checked first as `polygon_to_wgs84` checks a polygon (`parse_line`)."""
+    return _shape_to_wgs84(geojson, system, parse_line, field)
+
+
+def _shape_to_wgs84(
+    geojson: Any, system: str | None, parse: Callable[..., object], field: str
+) -> Any:
     if geojson is None or system in (None, WGS84):
         return geojson
-    parse_polygon(geojson, field=field)
-    polygon = stored_geojson(geojson)
-    rings = [
-        [[*to_wgs84(float(p[0]), float(p[1]), system), *p[2:]] for p in ring]
-        for ring in polygon["coordinates"]
-    ]
-    return {**polygon, "coordinates": rings}
+    parse(geojson, field=field)
+    given = stored_geojson(geojson)
+    return {**given, "coordinates": _positions_in_wgs84(given["coordinates"], system)}
 
 
-def in_wgs84(values: dict[str, Any], polygon: str | None = None) -> dict[str, Any]:
+def _positions_in_wgs84(coordinates: list[Any], system: str) -> list[Any]:
+    """GeoJSON coordinates of any depth (a position, a line, rings) converted position by
+    position; a position keeps its altitude."""
+    if isinstance(coordinates[0], int | float):
+        return [*to_wgs84(float(coordinates[0]), float(coordinates[1]), system), *coordinates[2:]]
+    return [_positions_in_wgs84(part, system) for part in coordinates]
+
+
+def in_wgs84(
+    values: dict[str, Any], polygon: str | None = None, line: str | None = None
+) -> dict[str, Any]:
     """Service input with its `coordinate_system` taken out, and its point (longitude,
-    latitude) and the GeoJSON Polygon field `polygon` (a footprint, a boundary) converted to
-    WGS84. A point in GCJ-02 or BD-09 needs both coordinates: its offset depends on both, so
-    one of them cannot be changed alone."""
+    latitude), the GeoJSON Polygon field `polygon` (a footprint, a boundary) and the GeoJSON
+    LineString field `line` (a road's path) converted to WGS84. A point in GCJ-02 or BD-09
+    needs both coordinates: its offset depends on both, so one of them cannot be changed
+    alone."""
     values = dict(values)
     system = system_of(values.pop("coordinate_system", None))
     if system in (None, WGS84):
         return values
     if polygon is not None and values.get(polygon) is not None:
         values[polygon] = polygon_to_wgs84(values[polygon], system, field=polygon)
+    if line is not None and values.get(line) is not None:
+        values[line] = line_to_wgs84(values[line], system, field=line)
     given = [name for name in ("longitude", "latitude") if values.get(name) is not None]
     if not given:
         return values

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any
+from uuid import UUID
 
 import msgspec
-from piccolo.columns import Column
+from piccolo.columns import JSON, Column
+from piccolo.columns.defaults.base import Default
+from piccolo.querystring import QueryString
 from piccolo.table import Table
 from piccolo.utils.sql_values import convert_to_sql_value
 
@@ -50,9 +55,25 @@ async def _fetch_by(table: type[Table], column: Column, value: Any) -> dict[str,
     through `fetch_rows`, without Piccolo's query string inside a transaction).
     """
     rows = await fetch_rows(
-        table, _select_where(table, column._meta.name), convert_to_sql_value(value, column)
+        table, _select_where(table, column._meta.name), sql_value(value, column)
     )
     return rows[0] if rows else None
+
+
+# Values sent to PostgreSQL as they are (outside JSON columns, where only text is).
+_AS_THEY_ARE = frozenset(
+    {str, int, float, bool, bytes, dt.date, dt.datetime, dt.time, dt.timedelta, Decimal, UUID}
+)
+
+
+def sql_value(value: Any, column: Column) -> Any:
+    """`value` as Piccolo's `convert_to_sql_value` sends it (enum values, JSON text, a row's
+    key), without that function's imports on every call for the common plain values."""
+    if value is None or (
+        type(value) in _AS_THEY_ARE and (type(value) is str or not isinstance(column, JSON))
+    ):
+        return value
+    return convert_to_sql_value(value, column)
 
 
 @cache
@@ -62,13 +83,20 @@ def _select_where(table: type[Table], name: str) -> str:
     The identifiers come from the table class only, never from input; the columns carry
     the names a Piccolo select gives them.
     """
-    selected = ", ".join(
+    key = table._meta.get_column_by_name(name)._meta.db_column_name
+    return (
+        f'SELECT {_columns_of(table)} FROM "{table._meta.tablename}" WHERE "{key}" = {{}} LIMIT 1'
+    )
+
+
+@cache
+def _columns_of(table: type[Table]) -> str:
+    """Every column of the table class, under the names a Piccolo select gives them."""
+    return ", ".join(
         f'"{c._meta.db_column_name}"'
         + ("" if c._meta.db_column_name == c._meta.name else f' AS "{c._meta.name}"')
         for c in table._meta.columns
     )
-    key = table._meta.get_column_by_name(name)._meta.db_column_name
-    return f'SELECT {selected} FROM "{table._meta.tablename}" WHERE "{key}" = {{}} LIMIT 1'
 
 
 async def fetch_rows(table: type[Table], sql: str, *args: Any) -> list[dict[str, Any]]:
@@ -96,9 +124,54 @@ def _numbered(sql: str) -> str:
 
 
 async def insert_row(table: type[Table], values: dict[str, Any]) -> dict[str, Any]:
-    """Insert one row and return it with every column."""
-    rows = await table.insert(table(**values)).returning(*table.all_columns()).run()
+    """Insert one row and return it with every column.
+
+    The values are those Piccolo's `table(**values)` would insert (`_row_of`); the statement
+    is written once per table and set of columns, as `_select_where` is. Building a Piccolo
+    row and insert per call cost ~0.1 ms of CPU, and an Open311 POST writes four rows.
+    """
+    given = _row_of(table, values)
+    sql = _insert_of(table, tuple(column._meta.name for column, _ in given))
+    rows = await fetch_rows(table, sql, *(sql_value(v, c) for c, v in given))
     return rows[0]
+
+
+def _row_of(table: type[Table], values: dict[str, Any]) -> list[tuple[Column, Any]]:
+    """(column, value) of a new row as `Table.__init__` fills it: a value given by column
+    name (or database column name), else the column's default; a missing value of a
+    non-null column without a default, or an unknown name, is a ValueError as there. Columns
+    whose value is SQL (a serial's DEFAULT) are left out, for the database to fill."""
+    unknown = set(values)
+    given = []
+    for column in table._meta.columns:
+        name, db_name = column._meta.name, column._meta.db_column_name
+        if name in values or db_name in values:
+            value = values[name] if name in values else values[db_name]
+            unknown.difference_update((name, db_name))
+        else:
+            value = column.get_default_value()
+            if isinstance(value, Default):
+                value = value.python()
+            if value is None and not column._meta.null:
+                raise ValueError(f"{name} wasn't provided")
+        if not isinstance(value, QueryString):
+            given.append((column, value))
+    if unknown:
+        raise ValueError(f"Unrecognized columns - {sorted(unknown)}")
+    return given
+
+
+@lru_cache(maxsize=512)
+def _insert_of(table: type[Table], names: tuple[str, ...]) -> str:
+    """`INSERT INTO <table> (<names>) VALUES ({}, …) RETURNING <every column>`, with the
+    names a Piccolo select gives the columns; identifiers from the table class only."""
+    columns = [table._meta.get_column_by_name(name)._meta.db_column_name for name in names]
+    inserted = ", ".join(f'"{c}"' for c in columns)
+    placeholders = ", ".join("{}" for _ in columns)
+    return (
+        f'INSERT INTO "{table._meta.tablename}" ({inserted}) VALUES ({placeholders})'
+        f" RETURNING {_columns_of(table)}"
+    )
 
 
 async def update_row(table: type[Table], row_id: Any, values: dict[str, Any]) -> dict[str, Any]:
@@ -165,6 +238,20 @@ async def get_row_for_update(table: type[Table], row_id: Any) -> dict[str, Any]:
     return await lock_row(table, row_id)
 
 
+LOCK_STRENGTHS = frozenset({"UPDATE", "NO KEY UPDATE", "SHARE", "KEY SHARE"})
+
+
+async def find_row_locked(table: type[Table], row_id: Any, strength: str) -> dict[str, Any] | None:
+    """The row with primary key `row_id` locked FOR `strength` until the transaction ends
+    (None when this scope sees no such row to lock); the same plain statement as find_row's."""
+    if strength not in LOCK_STRENGTHS:
+        raise ValueError(f"no lock strength {strength!r}")
+    primary_key = table._meta.primary_key
+    sql = f"{_select_where(table, primary_key._meta.name)} FOR {strength}"
+    rows = await fetch_rows(table, sql, sql_value(row_id, primary_key))
+    return rows[0] if rows else None
+
+
 async def lock_row(
     table: type[Table], row_id: Any, field: str = "id", strength: str = "UPDATE"
 ) -> dict[str, Any]:
@@ -173,10 +260,10 @@ async def lock_row(
     Under row-level security a lock needs the right to update the row, so a row that is
     visible but cannot be locked is outside what this login may change.
     """
+    row = await find_row_locked(table, row_id, strength)
+    if row is not None:
+        return row
     primary_key = table._meta.primary_key
-    rows = await table.select().where(primary_key == row_id).lock_rows(strength).run()  # type: ignore[arg-type]
-    if rows:
-        return rows[0]
     if await table.exists().where(primary_key == row_id).run():
         raise Forbidden(
             f"{table._meta.tablename} {row_id} is outside what your role and scope may change",

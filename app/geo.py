@@ -10,7 +10,8 @@ import json
 from typing import Any
 
 import msgspec
-from shapely.geometry import Point, Polygon, mapping, shape
+from shapely.geometry import LineString, Point, Polygon, mapping, shape
+from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from app.errors import ValidationFailed
@@ -19,6 +20,8 @@ from app.errors import ValidationFailed
 OVERLAP_TOLERANCE_DEG2 = 1e-10
 # A grid may stick out of its community by about 0.1 m along a shared edge.
 CONTAINMENT_BUFFER_DEG = 1e-6
+# A road through a community needs far fewer vertices (one every 2 m along 4 km).
+MAX_LINE_POSITIONS = 2000
 
 
 def stored_geojson(raw: Any) -> Any:
@@ -33,13 +36,7 @@ def parse_polygon(geojson: Any, field: str = "boundary") -> Polygon:
 
     Accepts the JSON text Piccolo returns for JSONB columns as well as a decoded object.
     """
-    if isinstance(geojson, str | bytes):
-        try:
-            geojson = json.loads(geojson)
-        except ValueError as exc:
-            raise ValidationFailed("is not valid JSON", field=field) from exc
-    if not isinstance(geojson, dict) or geojson.get("type") != "Polygon":
-        raise ValidationFailed("must be a GeoJSON object of type Polygon", field=field)
+    geojson = _geojson_of_type(geojson, "Polygon", field)
     rings = geojson.get("coordinates")
     if not isinstance(rings, list) or not rings or not all(isinstance(r, list) for r in rings):
         raise ValidationFailed("coordinates must be a list of linear rings", field=field)
@@ -59,6 +56,37 @@ def parse_polygon(geojson: Any, field: str = "boundary") -> Polygon:
     if polygon.area <= 0:
         raise ValidationFailed("polygon has no area", field=field)
     return polygon
+
+
+def parse_line(geojson: Any, field: str = "path") -> LineString:
+    """A GeoJSON LineString in WGS84 of 2 to MAX_LINE_POSITIONS positions, not all the same
+    point, or a ValidationFailed naming `field`. JSON text is accepted as by `parse_polygon`."""
+    geojson = _geojson_of_type(geojson, "LineString", field)
+    positions = geojson.get("coordinates")
+    if not isinstance(positions, list) or len(positions) < 2:
+        raise ValidationFailed("coordinates must be a list of at least 2 positions", field=field)
+    if len(positions) > MAX_LINE_POSITIONS:
+        raise ValidationFailed(
+            f"has {len(positions)} positions; at most {MAX_LINE_POSITIONS} are taken", field=field
+        )
+    for position in positions:
+        _check_position(position, field)
+    line = LineString([(float(p[0]), float(p[1])) for p in positions])
+    if line.length == 0:
+        raise ValidationFailed("needs at least 2 distinct positions", field=field)
+    return line
+
+
+def _geojson_of_type(geojson: Any, kind: str, field: str) -> Any:
+    """`geojson` (an object or its JSON text) decoded, when it is a GeoJSON object of `kind`."""
+    if isinstance(geojson, str | bytes):
+        try:
+            geojson = json.loads(geojson)
+        except ValueError as exc:
+            raise ValidationFailed("is not valid JSON", field=field) from exc
+    if not isinstance(geojson, dict) or geojson.get("type") != kind:
+        raise ValidationFailed(f"must be a GeoJSON object of type {kind}", field=field)
+    return geojson
 
 
 def _check_position(position: Any, field: str) -> None:
@@ -84,9 +112,14 @@ def overlaps(a: Polygon, b: Polygon) -> bool:
     return bool(a.intersection(b).area > OVERLAP_TOLERANCE_DEG2)
 
 
-def lies_within(inner: Polygon, outer: Polygon) -> bool:
-    """True when `inner` is inside `outer`, allowing for shared edges."""
+def lies_within(inner: BaseGeometry, outer: Polygon) -> bool:
+    """True when `inner` (a polygon, a line) is inside `outer`, allowing for shared edges."""
     return bool(outer.buffer(CONTAINMENT_BUFFER_DEG).contains(inner))
+
+
+def meets(polygon: Polygon, line: BaseGeometry) -> bool:
+    """True when `line` crosses or touches `polygon` (a hair outside its edge counts)."""
+    return bool(polygon.buffer(CONTAINMENT_BUFFER_DEG).intersects(line))
 
 
 def contains_point(polygon: Polygon, point: Point) -> bool:

@@ -14,6 +14,7 @@ from tables.choices import (
     CalendarDayKind,
     CareTag,
     DiaryMark,
+    FacilityKind,
     GridKind,
     PartyMemberKind,
     PartyOrganisationLevel,
@@ -33,6 +34,16 @@ from tables.statistics import AnswerStatus, FieldKind, ReportLevel, ReportPeriod
 
 LABELS: dict[type[StrEnum], dict[str, str]] = {
     GridKind: {"residential": "居民区网格", "unit": "单位网格"},
+    FacilityKind: {
+        "road": "道路",
+        "public_service_station": "公共服务站",
+        "sports_venue": "体育场馆",
+        "park": "公园",
+        "fire_hydrant": "消防栓",
+        "surveillance_camera": "监控探头",
+        "parking": "停车场",
+        "other": "其他",
+    },
     BuildingKind: {
         "residential": "住宅",
         "commercial": "商业",

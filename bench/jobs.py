@@ -5,12 +5,19 @@
   single-SELECT bound of bench/bound.py on the same data, with their figures compared;
 - daily reminder scan: `send_check_in_reminders(today, …)` over every worker, three rounds
   of fresh slots (today's bench slots are removed first, so each round really inserts).
+
+The reminder rounds alone, on an already loaded database (`python -m bench --load-only`):
+
+    .venv/bin/python -m bench.jobs --scale full --repeat 3
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import datetime as dt
 import statistics
+import sys
 import time
 from typing import Any
 
@@ -19,6 +26,8 @@ import asyncpg
 from bench.bound import bound_rows, product_rows, same_figures
 
 REMINDER_SLOTS = ("23:51", "23:52", "23:53")
+# Issue 19: a round with every one of the city's 25,000 workers due (issue 7 asked < 1 s).
+REMINDER_ROUND_SECONDS = 0.5
 
 
 async def _replica(conn: asyncpg.Connection, sql: str, *args: Any) -> None:
@@ -116,5 +125,34 @@ async def reminder_scan(url: str) -> dict[str, Any]:
         "reminders_created": created,
         "seconds": [round(t, 3) for t in times],
         "median_seconds": round(statistics.median(times), 3),
-        "met": max(times) < 1.0,
+        "met": max(times) < REMINDER_ROUND_SECONDS,
     }
+
+
+async def main(args: argparse.Namespace) -> int:
+    """Print `--repeat` reminder scans (three rounds each) on the scale's database."""
+    from bench.database import ready_database
+
+    _, url = await ready_database(args)
+    from app.db import DB
+
+    await DB.start_connection_pool(min_size=1, max_size=4)
+    try:
+        for _ in range(args.repeat):
+            print(await reminder_scan(url))
+    finally:
+        await DB.close_connection_pool()
+    return 0
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    from bench.database import add_database_arguments
+
+    parser = argparse.ArgumentParser(prog="python -m bench.jobs", description=__doc__)
+    add_database_arguments(parser, "small")
+    parser.add_argument("--repeat", type=int, default=1, help="scans of three rounds")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(parse(sys.argv[1:]))))

@@ -56,7 +56,8 @@ async def timed(
 
 
 async def run_maps(repeat: int) -> dict[str, Any]:
-    from app.atlas.services import View, building_register, layers, today
+    from app.atlas.register import building_register
+    from app.atlas.services import View, layers, today
     from app.scope import SUPERUSER_SCOPE, Level, Scope
     from tables.areas import Community
 

@@ -41,6 +41,12 @@ class Facility(Table, help_text="设施 Facility: roads, stations, venues … in
     kind = Varchar(32, choices=FacilityKind, default=FacilityKind.other, help_text="类型 Kind")
     longitude = Float(help_text="经度 Longitude (WGS84)")
     latitude = Float(help_text="纬度 Latitude (WGS84)")
+    path = JSONB(
+        null=True,
+        default=None,
+        help_text="走向 Path: GeoJSON LineString (WGS84) of a road or other linear facility,"
+        " through its grid and inside its community, where the data has one",
+    )
     grid = belongs_to(ResponsibilityGrid, "所属网格 Grid")
     community = belongs_to(Community, "所属社区 (derived from grid)")
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -15,6 +16,7 @@ from tables.choices import BuildingKind, CareTag, FacilityKind, OrganisationKind
 from tables.places import Building, Facility, Household, Organisation, Resident
 
 Row = dict[str, Any]
+S = TypeVar("S", bound=msgspec.Struct)
 
 
 def _building_feature(row: Row) -> Feature:
@@ -31,10 +33,15 @@ def _building_feature(row: Row) -> Feature:
     )
 
 
-def building_out(row: dict[str, Any]) -> schemas.Building:
-    """A building row with its footprint decoded (JSONB comes back as text)."""
-    values = {**row, "footprint": stored_geojson(row.get("footprint"))}
-    return msgspec.convert(values, schemas.Building, strict=False)
+def with_geojson(output: type[S], field: str) -> Callable[[Row], S]:
+    """The output of a row with its GeoJSON column `field` decoded (JSONB comes back as text):
+    a building's footprint, a facility's path."""
+
+    def to_output(row: Row) -> S:
+        values = {**row, field: stored_geojson(row.get(field))}
+        return msgspec.convert(values, output, strict=False)
+
+    return to_output
 
 
 BUILDINGS = Resource(
@@ -51,7 +58,7 @@ BUILDINGS = Resource(
         equals("kind", BuildingKind, "kind of building"),
         equals("code", str, "building code"),
     ],
-    to_output=building_out,
+    to_output=with_geojson(schemas.Building, "footprint"),
     create=(schemas.BuildingCreate, services.create_building),
     update=(schemas.BuildingUpdate, services.update_building),
     delete=plain_delete(Building),
@@ -71,10 +78,12 @@ FACILITIES = Resource(
         street_code(),
         equals("kind", FacilityKind, "kind of facility"),
     ],
+    to_output=with_geojson(schemas.Facility, "path"),
     create=(schemas.FacilityCreate, services.create_facility),
     update=(schemas.FacilityUpdate, services.update_facility),
     delete=plain_delete(Facility),
-    description="设施 Facilities (roads, stations, venues …) in a grid.",
+    description="设施 Facilities (roads, stations, venues …) in a grid; a road's `path` (GeoJSON"
+    " LineString) must touch or cross the grid and stay inside its community.",
 )
 
 ORGANISATIONS = Resource(

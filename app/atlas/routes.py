@@ -14,18 +14,22 @@ from litestar.exceptions import NotAuthorizedException
 
 from app.api.auth import CSRF_HEADER, check_csrf
 from app.areas.schemas import Grid
-from app.atlas.caching import PRIVATE_REVALIDATE, PUBLIC_SHORT, revalidated_json
+from app.atlas.caching import PRIVATE_REVALIDATE, PUBLIC_SHORT, revalidated, revalidated_json
+from app.atlas.drawing import (
+    create_drawn_grid,
+    drawing_rights,
+    level_of_path,
+    save_boundary,
+    stored_boundary,
+)
+from app.atlas.register import building_register
 from app.atlas.services import (
     DEFAULT_LAYER_METRIC,
     View,
-    building_register,
-    create_drawn_grid,
-    drawing_rights,
-    layers,
-    level_of_path,
-    public_layers,
-    save_boundary,
-    stored_boundary,
+    draw_layers,
+    draw_public_layers,
+    layer_figures,
+    public_figures,
     today,
 )
 from app.errors import Forbidden
@@ -57,13 +61,16 @@ async def map_scope(request: Request[Any, Any, Any]) -> Scope:
 async def map_layers(
     request: Request[Any, Any, Any], bbox: str, zoom: int, metric: str = DEFAULT_LAYER_METRIC
 ) -> Response[bytes]:
-    """The layers of the box `bbox` (west,south,east,north) at `zoom`, grids by `metric`."""
+    """The layers of the box `bbox` (west,south,east,north) at `zoom`, grids by `metric`;
+    a 304 from the light queries alone when the client's copy is current."""
     scope = await map_scope(request)
     view = View.parse(bbox, zoom)
     metric = metric if metric in METRICS else DEFAULT_LAYER_METRIC
     async with reading_from_replica(), scoped_transaction(scope):
-        answer = await layers(view, metric)
-    return revalidated_json(request, answer, PRIVATE_REVALIDATE, scope)
+        figures = await layer_figures(view, metric)
+        return await revalidated(
+            request, figures.fingerprint(), lambda: draw_layers(figures), PRIVATE_REVALIDATE, scope
+        )
 
 
 @get("/public/communities/{code:str}/layers")
@@ -74,8 +81,10 @@ async def public_map_layers(
     data: no buildings, households, items or staff)."""
     view = View.parse(bbox, zoom)
     async with reading_from_replica():
-        answer = await public_layers(code, view)
-    return revalidated_json(request, answer, PUBLIC_SHORT, None)
+        figures = await public_figures(code, view)
+        return await revalidated(
+            request, figures.fingerprint(), lambda: draw_public_layers(figures), PUBLIC_SHORT, None
+        )
 
 
 @get("/buildings/{building_id:int}/register")

@@ -1,41 +1,44 @@
-"""What the staff map shows, read in the viewer's scoped transaction (row-level security
-filters every query), and what is drawn on it: a new grid, and the boundaries of grids,
-communities and streets, each judged by the areas' own services.
+"""What the staff map and the public map show, read in the viewer's scoped transaction
+(row-level security filters every query): the layers and today's check-ins and tracks.
+The 户籍图 is app/atlas/register.py; drawing on the map is app/atlas/drawing.py.
 
 Layers by zoom: districts, then streets, then communities, then grids (coloured by a
 metric of app/pages/maps.py), and from BUILDINGS_FROM_ZOOM buildings and facilities. Each
 query is one set-based statement: grids by their bounding-box index, buildings and
 facilities by the grids found (their `grid` index) and the box. Polygons are simplified with
 Shapely to half a screen pixel at the requested zoom.
+
+A layers answer is built in two halves. `layer_figures` runs the light queries: each
+area's and grid's id and version (xmin), the names, the metrics and the points, and no
+polygon. Their hash is the ETag, so a revalidation is answered from them alone
+(app/atlas/caching.py). `draw_layers` then takes the shapes from the process's shape cache
+(app/atlas/shape_cache.py). Only rows whose version is new at that zoom are read and
+simplified.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
+from litestar.serialization import encode_json
 from shapely.geometry import box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
-from app.areas.hierarchy import TABLES
-from app.areas.schemas import (
-    CommunityUpdate,
-    Grid,
-    GridCreate,
-    GridUpdate,
-    StreetUpdate,
-    from_row,
+from app.atlas.shape_cache import (
+    MISSING,
+    SHAPES,
+    Boundaries,
+    Shape,
+    cached_shapes,
+    versions_key,
+    weight_of,
 )
-from app.areas.services import create_grid, update_community, update_grid, update_street
-from app.clock import local_date_of, local_today
-from app.crud import find_row
-from app.errors import Forbidden, NotFound, ValidationFailed
-from app.field.schemas import decode
-from app.field.visits_due import intervals_of
+from app.clock import local_today
+from app.errors import NotFound, ValidationFailed
 from app.geo import stored_geojson
 from app.labels import label
 from app.pages.maps import (
@@ -48,10 +51,8 @@ from app.pages.maps import (
     metric_value,
     topology_problems,
 )
-from app.scope import Level, Scope
 from tables.areas import Community
-from tables.choices import CareTag, FacilityKind, GridKind
-from tables.places import Building
+from tables.choices import FacilityKind
 
 Row = dict[str, Any]
 
@@ -71,28 +72,40 @@ SELECT id, community FROM responsibility_grid
 WHERE min_lon IS NOT NULL
   AND box(point(min_lon, min_lat), point(max_lon, max_lat)) && box(point({}, {}), point({}, {}))
 """
+# The light queries select each row's version (xmin: a new one with every UPDATE of the row)
+# in place of its polygon. The polygons come from the shape cache, or are read by
+# app/atlas/shape_cache.py for the rows whose version it has not seen.
 COMMUNITIES_SQL = """
-SELECT id, code, name, street, boundary FROM community WHERE id = ANY({}::int[]) ORDER BY code
+SELECT id, code, name, street, xmin AS version FROM community WHERE id = ANY({}::int[])
+ORDER BY code
 """
-# Each level with the boundaries of its communities, drawn as their union where the area
-# itself has none (streets and districts are often recorded without one).
+# Each level's areas. One without a boundary of its own (streets and districts are often
+# recorded without one) is drawn as the union of its communities, listed with versions.
 AREAS_SQL = {
     "district": """
-SELECT d.id, d.code, d.name, d.boundary,
-       json_agg(c.boundary) FILTER (WHERE c.boundary IS NOT NULL) AS parts
+SELECT d.id, d.code, d.name, d.xmin AS version, d.boundary IS NULL AS derived,
+       array_agg(c.id ORDER BY c.id) FILTER (WHERE d.boundary IS NULL AND c.boundary IS NOT NULL)
+           AS part_ids,
+       array_agg(c.xmin ORDER BY c.id) FILTER (WHERE d.boundary IS NULL AND c.boundary IS NOT NULL)
+           AS part_versions
 FROM district d LEFT JOIN street s ON s.district = d.id LEFT JOIN community c ON c.street = s.id
 GROUP BY d.id ORDER BY d.code
 """,
     "street": """
-SELECT s.id, s.code, s.name, s.boundary,
-       json_agg(c.boundary) FILTER (WHERE c.boundary IS NOT NULL) AS parts
+SELECT s.id, s.code, s.name, s.xmin AS version, s.boundary IS NULL AS derived,
+       array_agg(c.id ORDER BY c.id) FILTER (WHERE s.boundary IS NULL AND c.boundary IS NOT NULL)
+           AS part_ids,
+       array_agg(c.xmin ORDER BY c.id) FILTER (WHERE s.boundary IS NULL AND c.boundary IS NOT NULL)
+           AS part_versions
 FROM street s LEFT JOIN community c ON c.street = s.id
 GROUP BY s.id ORDER BY s.code
 """,
     # Communities with a grid in the box (the grids' bounding-box index), and those with no
     # placed grid at all (their boundary is tested in Shapely).
     "community": """
-SELECT c.id, c.code, c.name, c.boundary, NULL::json AS parts FROM community c
+SELECT c.id, c.code, c.name, c.xmin AS version, false AS derived,
+       NULL::int[] AS part_ids, NULL::int[] AS part_versions
+FROM community c
 WHERE c.boundary IS NOT NULL
   AND (c.id IN (SELECT g.community FROM responsibility_grid g WHERE g.min_lon IS NOT NULL
                 AND box(point(g.min_lon, g.min_lat), point(g.max_lon, g.max_lat))
@@ -102,6 +115,18 @@ WHERE c.boundary IS NOT NULL
 ORDER BY c.code
 """,
 }
+# The grids' figures as app/pages/maps.py counts them for the SVG, each with its version
+# in place of its boundary.
+GRID_FIGURES_SQL = (
+    """
+SELECT q.id, q.code, q.name, q.community, q.kind, q.household_count, q.size_warning,
+       q.open_items, q.overdue_items, q.late_stages, q.check_in_rate, g.xmin AS version
+FROM ("""
+    + GRIDS_SQL
+    + """) AS q JOIN responsibility_grid g ON g.id = q.id
+ORDER BY q.code
+"""
+)
 BUILDINGS_SQL = """
 SELECT b.id, b.code, b.address, b.kind, b.floors, b.longitude, b.latitude, b.grid, b.footprint,
        (SELECT count(*) FROM household h WHERE h.building = b.id) AS households
@@ -109,9 +134,14 @@ FROM building b
 WHERE b.grid = ANY({}::int[]) AND b.longitude BETWEEN {} AND {} AND b.latitude BETWEEN {} AND {}
 ORDER BY b.code LIMIT {}
 """
+# Facilities by their point in the box, and those with a path (roads) in the communities of
+# the grids found: a road may run on beyond its grid (its line is tested against the box).
 FACILITIES_SQL = """
-SELECT id, name, kind, longitude, latitude, grid FROM facility
-WHERE grid = ANY({}::int[]) AND longitude BETWEEN {} AND {} AND latitude BETWEEN {} AND {}
+SELECT id, name, kind, longitude, latitude, grid, path FROM facility
+WHERE (path IS NULL AND grid = ANY({}::int[])
+       AND longitude BETWEEN {} AND {} AND latitude BETWEEN {} AND {})
+   OR (path IS NOT NULL
+       AND community IN (SELECT community FROM responsibility_grid WHERE id = ANY({}::int[])))
 ORDER BY name LIMIT {}
 """
 # Open work items where the phone reported them (field_report) and residents' and hotline
@@ -141,12 +171,6 @@ SELECT p.id, p.started_at, p.ended_at, p.distance_m, p.grid, s.name AS staff_nam
 FROM patrol p JOIN staff_member s ON s.id = p.staff
 WHERE p.community = ANY({}::int[]) AND p.local_date = {}
 ORDER BY p.started_at
-"""
-HOUSEHOLDS_SQL = """
-SELECT h.id, h.room, h.member_count, h.care_tags,
-       (SELECT max(d.created_at) FROM diary_entry d
-        WHERE d.household = h.id AND d.category = 'visit') AS last_visit
-FROM household h WHERE h.building = {} ORDER BY h.room
 """
 
 FACILITY_COLOUR = "#07c160"
@@ -211,22 +235,42 @@ class View:
         return "grid"
 
 
-def simplified(raw: Any, view: View) -> dict[str, Any] | None:
-    """The stored GeoJSON polygon simplified for `view` (None when missing, unreadable or
-    outside the box)."""
+def _readable(raw: Any) -> BaseGeometry | None:
+    """The stored GeoJSON as a geometry (None when missing, unreadable or empty)."""
     if raw is None:
         return None
     try:
         geometry = shape(stored_geojson(raw))
     except (ValueError, TypeError, AttributeError, KeyError):
         return None
-    if geometry.is_empty or not geometry.intersects(view.shape):
-        return None
+    return None if geometry.is_empty else geometry
+
+
+def thinned(geometry: BaseGeometry, view: View) -> BaseGeometry:
+    """`geometry` simplified to half a pixel at the view's zoom: the one Shapely
+    simplification of the map (the shape cache keeps what it makes)."""
     thinner = geometry.simplify(view.tolerance, preserve_topology=True)
-    return dict(mapping(thinner if not thinner.is_empty else geometry))
+    return geometry if thinner.is_empty else thinner
 
 
-def feature(row_id: Any, geometry: dict[str, Any] | None, properties: Row) -> Row:
+def simplified(raw: Any, view: View) -> dict[str, Any] | None:
+    """The stored GeoJSON geometry simplified for `view` (None when missing, unreadable or
+    outside the box), made on every call."""
+    geometry = _readable(raw)
+    if geometry is None or not geometry.intersects(view.shape):
+        return None
+    return dict(mapping(thinned(geometry, view)))
+
+
+def drawn_shape(raw: Any, view: View) -> Shape | None:
+    """The stored polygon as drawn at the view's zoom, for the shape cache. The box is
+    tested against this drawn shape, which lies within half a pixel of the stored one."""
+    geometry = _readable(raw)
+    return None if geometry is None else Shape.of(thinned(geometry, view))
+
+
+def feature(row_id: Any, geometry: Any, properties: Row) -> Row:
+    """A GeoJSON Feature; `geometry` as an object or encoded once (a cached Shape's)."""
     return {"type": "Feature", "id": row_id, "geometry": geometry, "properties": properties}
 
 
@@ -255,101 +299,171 @@ def _answer(view: View, level: str, metric: str, **drawn: Row) -> Row:
     }
 
 
+@dataclass
+class LayerFigures:
+    """What a layers answer is made of, read by the light queries without any polygon: the
+    areas' and grids' ids and versions, names and metrics, and the points. The answer
+    depends on these and on the code alone, so their hash is its ETag, known before any
+    shape is simplified. `grids` is None where the view reads no grids."""
+
+    view: View
+    metric: str
+    level: str
+    areas: list[Row] = field(default_factory=list)
+    communities: list[Row] = field(default_factory=list)
+    grids: list[Row] | None = None
+    month: dt.date | None = None
+    points: dict[str, Row] = field(default_factory=dict)
+
+    def fingerprint(self) -> bytes:
+        return encode_json(self)
+
+
 async def layers(view: View, metric: str) -> Row:
     """Everything drawn at `view`: the areas of its level (or the grids with the metric's
     colours, their topology problems and legend), buildings, facilities and open items."""
-    level = view.area_level
-    answer = _answer(view, level, metric)
-    if level != "grid":
-        answer["areas"] = await _areas(level, view)
+    return await draw_layers(await layer_figures(view, metric))
+
+
+async def layer_figures(view: View, metric: str) -> LayerFigures:
+    """The light half of `layers`: every row the answer shows, with its version in place of
+    its polygon, and the point layers (open items, buildings, facilities) as drawn."""
+    figures = LayerFigures(view, metric, view.area_level)
+    if figures.level != "grid":
+        sql = AREAS_SQL[figures.level]
+        figures.areas = await Community.raw(sql, *(view.box_args if "{}" in sql else ())).run()
     if view.zoom < min(GRIDS_FROM_ZOOM, POINTS_FROM_ZOOM):
-        return answer
+        return figures
     found = await Community.raw(GRIDS_IN_BOX_SQL, *view.box_args).run()
     grid_ids = [r["id"] for r in found]
     if not grid_ids:
-        return answer
+        return figures
     if view.zoom >= POINTS_FROM_ZOOM:
-        answer["points"] = await _open_points(grid_ids)
-    if level != "grid":
-        return answer
+        figures.points["points"] = await _open_points(grid_ids)
+    if figures.level != "grid":
+        return figures
     # Whole communities: their topology (gaps, overlaps) needs every grid of them.
     community_ids = sorted({r["community"] for r in found})
-    communities = await Community.raw(COMMUNITIES_SQL, community_ids).run()
+    figures.communities = await Community.raw(COMMUNITIES_SQL, community_ids).run()
     this_month = local_today().replace(day=1)
     month_rows = await Community.raw(ROLLUP_MONTH_SQL, this_month).run()
-    month = month_rows[0]["month"] if month_rows else None
-    grids = await Community.raw(
-        GRIDS_SQL, community_ids, community_ids, month or this_month, community_ids
+    figures.month = month_rows[0]["month"] if month_rows else None
+    figures.grids = await Community.raw(
+        GRID_FIGURES_SQL, community_ids, community_ids, figures.month or this_month, community_ids
     ).run()
-    answer["grids"], answer["legend"] = _grids(grids, metric, view)
+    if view.zoom >= BUILDINGS_FROM_ZOOM:
+        figures.points["buildings"] = await _buildings(grid_ids, view)
+        figures.points["facilities"] = await _facilities(grid_ids, view)
+    return figures
+
+
+async def draw_layers(figures: LayerFigures) -> Row:
+    """The answer made of `figures`, with its polygons from the shape cache. Only the rows
+    whose version is new at this zoom are read and simplified."""
+    view, boundaries = figures.view, Boundaries()
+    answer = _answer(view, figures.level, figures.metric, **figures.points)
+    if figures.level != "grid":
+        answer["areas"] = await _areas(figures, boundaries)
+    if figures.grids is None:
+        return answer
+    shapes = await _shapes_in_view(boundaries, "responsibility_grid", figures.grids, view)
+    answer["grids"], answer["legend"] = _grids(figures.grids, shapes, figures.metric)
+    outlines = await _shapes_in_view(boundaries, "community", figures.communities, view)
     answer["outlines"] = collection(
         [
-            feature(c["id"], geometry, {"level": "community", "code": c["code"], "name": c["name"]})
-            for c in communities
-            if (geometry := simplified(c["boundary"], view)) is not None
+            feature(c["id"], outlines[c["id"]].geojson, _outline_properties(c))
+            for c in figures.communities
+            if c["id"] in outlines
         ]
     )
-    answer["rollup_month"] = month.isoformat() if month else None
-    answer["problems"] = _problems(communities, grids, view)
-    if view.zoom >= BUILDINGS_FROM_ZOOM:
-        answer["buildings"] = await _buildings(grid_ids, view)
-        answer["facilities"] = await _facilities(grid_ids, view)
+    answer["rollup_month"] = figures.month.isoformat() if figures.month else None
+    answer["problems"] = await _problems(figures, boundaries)
     return answer
 
 
-async def _areas(level: str, view: View) -> Row:
+def _outline_properties(community: Row) -> Row:
+    return {"level": "community", "code": community["code"], "name": community["name"]}
+
+
+async def _shapes_in_view(
+    boundaries: Boundaries, table: str, rows: list[Row], view: View
+) -> dict[int, Shape]:
+    """The shapes at the view's zoom of those of `rows` that meet its box (from the cache;
+    the others read and simplified)."""
+    shapes = await cached_shapes(
+        boundaries, table, rows, view.zoom, lambda raw: drawn_shape(raw, view)
+    )
+    frame = view.shape
+    return {i: s for i, s in shapes.items() if s is not None and s.meets(frame)}
+
+
+async def _areas(figures: LayerFigures, boundaries: Boundaries) -> Row:
     """Districts, streets or communities the scope sees whose boundary meets the box.
 
     These levels hold a few dozen to a few hundred rows and have no bounding-box columns,
-    so the box is tested in Shapely after one query.
+    so the box is tested in Shapely on the drawn shapes.
     """
-    sql = AREAS_SQL[level]
-    rows = await Community.raw(sql, *(view.box_args if "{}" in sql else ())).run()
+    level, view = figures.level, figures.view
+    own = await _shapes_in_view(
+        boundaries, level, [r for r in figures.areas if not r["derived"]], view
+    )
     features = []
-    for row in rows:
-        derived = row["boundary"] is None
-        raw = row["boundary"] if not derived else _union(stored_geojson(row["parts"]) or [])
-        geometry = simplified(raw, view)
-        if geometry is None:
+    for row in figures.areas:
+        drawn = (
+            await _derived(level, row, view, boundaries) if row["derived"] else own.get(row["id"])
+        )
+        if drawn is None:
             continue
         properties = {
             "level": level,
             "code": row["code"],
             "name": row["name"],
-            "derived": derived,
+            "derived": row["derived"],
             "admin_url": admin_url(level, row["id"]),
         }
         if level in ("street", "community"):
             properties["map_url"] = f"/maps/{level}/{row['code']}"
-        features.append(feature(row["id"], geometry, properties))
+        features.append(feature(row["id"], drawn.geojson, properties))
     return collection(features)
 
 
-def _union(parts: list[Any]) -> dict[str, Any] | None:
-    """The union of the readable polygons among `parts` as GeoJSON (None when none is)."""
-    shapes = []
-    for part in parts:
-        try:
-            shapes.append(shape(part))
-        except (ValueError, TypeError, AttributeError, KeyError):
-            continue
-    return dict(mapping(unary_union(shapes))) if shapes else None
+async def _derived(level: str, row: Row, view: View, boundaries: Boundaries) -> Shape | None:
+    """A street or district without a boundary of its own, drawn as its communities'
+    union where that meets the box. It is cached under the parts it was made of (the
+    scope's communities and their versions), so a narrower scope never gets a union of
+    communities it does not see."""
+    ids, versions = row["part_ids"] or [], row["part_versions"] or []
+    parts = [{"id": i, "version": v} for i, v in zip(ids, versions, strict=True)]
+    drawn = SHAPES.get(("union", level, row["id"], versions_key(parts), view.zoom))
+    if drawn is MISSING:
+        read = await boundaries.of("community", ids)
+        union = _union([r["boundary"] for r in read.values()])
+        drawn = None if union is None else Shape.of(thinned(union, view))
+        key = ("union", level, row["id"], versions_key(read.values()), view.zoom)
+        SHAPES.put(key, drawn, weight_of([drawn]))
+    return drawn if drawn is not None and drawn.meets(view.shape) else None
 
 
-def _grids(grids: list[Row], metric: str, view: View) -> tuple[Row, list[Row]]:
+def _union(parts: list[Any]) -> BaseGeometry | None:
+    """The union of the readable polygons among the stored `parts` (None when none is)."""
+    shapes = [g for g in map(_readable, parts) if g is not None]
+    return unary_union(shapes) if shapes else None
+
+
+def _grids(grids: list[Row], shapes: dict[int, Shape], metric: str) -> tuple[Row, list[Row]]:
     values = [metric_value(g, metric) for g in grids]
     top = max([v for v in values if v is not None], default=0.0)
     percent = METRICS[metric].percent
     features = []
     for grid, value in zip(grids, values, strict=True):
-        geometry = simplified(grid["boundary"], view)
-        if geometry is None:
+        drawn = shapes.get(grid["id"])
+        if drawn is None:
             continue
         shown = "—" if value is None else (f"{value * 100:.0f}%" if percent else f"{value:g}")
         features.append(
             feature(
                 grid["id"],
-                geometry,
+                drawn.geojson,
                 {
                     "code": grid["code"],
                     "name": grid["name"],
@@ -371,24 +485,54 @@ def _grids(grids: list[Row], metric: str, view: View) -> tuple[Row, list[Row]]:
     return collection(features), [{"colour": c, "label": text} for c, text in legend(metric, top)]
 
 
-def _problems(communities: list[Row], grids: list[Row], view: View) -> Row:
-    features = []
-    for problem in topology_problems(communities, grids):
-        geometry = problem.get("geometry")
-        if geometry is None or geometry.is_empty or not geometry.intersects(view.shape):
-            continue
-        features.append(
-            feature(
-                None,
-                dict(mapping(geometry)),
-                {
-                    "kind": problem["kind"],
-                    "label": problem["label"],
-                    "grids": [g["code"] for g in problem["grids"]],
-                },
-            )
+Problems = tuple[tuple[Row, Shape], ...]
+
+
+async def _problems(figures: LayerFigures, boundaries: Boundaries) -> Row:
+    """The topology problems (overlaps, gaps, grids outside) of the communities drawn that
+    meet the box."""
+    by_community: dict[int, list[Row]] = {}
+    for grid in figures.grids or []:
+        by_community.setdefault(grid["community"], []).append(grid)
+    features = [
+        feature(None, drawn.geojson, properties)
+        for community in figures.communities
+        for properties, drawn in await _community_problems(
+            community, by_community.get(community["id"], []), boundaries
         )
+        if drawn.meets(figures.view.shape)
+    ]
     return collection(features)
+
+
+async def _community_problems(community: Row, grids: list[Row], boundaries: Boundaries) -> Problems:
+    """One community's topology problems, worked out once for each version of the community
+    and its grids (the cache key). Results read while a row changed are not kept."""
+    key = ("problems", community["id"], community["version"], versions_key(grids))
+    found = SHAPES.get(key)
+    if found is not MISSING:
+        return found
+    outline = (await boundaries.of("community", [community["id"]])).get(community["id"])
+    stored = await boundaries.of("responsibility_grid", [g["id"] for g in grids])
+    read = [{**g, "boundary": stored[g["id"]]["boundary"]} for g in grids if g["id"] in stored]
+    problems: Problems = tuple(
+        (
+            {
+                "kind": problem["kind"],
+                "label": problem["label"],
+                "grids": [g["code"] for g in problem["grids"]],
+            },
+            Shape.of(geometry),
+        )
+        for problem in topology_problems(
+            [{**community, "boundary": outline["boundary"] if outline else None}], read
+        )
+        if (geometry := problem.get("geometry")) is not None and not geometry.is_empty
+    )
+    unchanged = outline is not None and outline["version"] == community["version"]
+    if unchanged and all(stored.get(g["id"], {}).get("version") == g["version"] for g in grids):
+        SHAPES.put(key, problems, weight_of(drawn for _, drawn in problems))
+    return problems
 
 
 async def _points(
@@ -423,18 +567,28 @@ async def _buildings(grid_ids: list[int], view: View) -> Row:
 
 
 async def _facilities(grid_ids: list[int], view: View) -> Row:
-    return await _points(
-        FACILITIES_SQL,
-        grid_ids,
-        view,
-        lambda r: {
+    """Facilities as points, and those with a path (roads) as their line simplified for the
+    zoom, where it meets the box (at most POINT_LIMIT)."""
+    box = (view.west, view.east, view.south, view.north)
+    rows = await Community.raw(FACILITIES_SQL, grid_ids, *box, grid_ids, POINT_LIMIT).run()
+    features = []
+    for r in rows:
+        geometry = (
+            point(r["longitude"], r["latitude"])
+            if r["path"] is None
+            else simplified(r["path"], view)
+        )
+        if geometry is None:
+            continue
+        properties = {
             "name": r["name"],
             "kind": r["kind"],
             "kind_label": label(FacilityKind, r["kind"]),
             "grid": r["grid"],
             "admin_url": admin_url("facility", r["id"]),
-        },
-    )
+        }
+        features.append(feature(r["id"], geometry, properties))
+    return collection(features)
 
 
 async def _open_points(grid_ids: list[int]) -> Row:
@@ -466,42 +620,46 @@ async def _open_points(grid_ids: list[int]) -> Row:
 # ---------------------------------------------------------------- the public map
 
 PUBLIC_GRID_COLOUR = "#c5e1a5"
+PUBLIC_COMMUNITY_SQL = "SELECT id, code, name, xmin AS version FROM community WHERE code = {}"
 PUBLIC_GRIDS_SQL = """
-SELECT g.id, g.code, g.name, g.boundary FROM responsibility_grid g
+SELECT g.id, g.code, g.name, g.xmin AS version FROM responsibility_grid g
 JOIN community c ON c.id = g.community
 WHERE c.code = {} AND g.boundary IS NOT NULL ORDER BY g.code
 """
 
 
-async def public_layers(community_code: str, view: View) -> Row:
-    """A community's outline and grids for its public page: names and shapes only — no
-    buildings, households, work items, reports or staff, so nothing about a person."""
-    community = await Community.raw(
-        "SELECT id, code, name, boundary FROM community WHERE code = {}", community_code
-    ).run()
+async def public_figures(community_code: str, view: View) -> LayerFigures:
+    """The light half of a community's public map: its outline's and grids' ids, versions,
+    codes and names (NotFound for an unknown code)."""
+    community = await Community.raw(PUBLIC_COMMUNITY_SQL, community_code).run()
     if not community:
         raise NotFound(f"没有编码为 {community_code} 的社区", field="code")
-    outline = community[0]
     grids = await Community.raw(PUBLIC_GRIDS_SQL, community_code).run()
-    areas = [
-        feature(
-            outline["id"],
-            geometry,
-            {"level": "community", "code": outline["code"], "name": outline["name"]},
-        )
-        for geometry in [simplified(outline["boundary"], view)]
-        if geometry is not None
-    ]
+    return LayerFigures(view, "", "grid", communities=community, grids=grids)
+
+
+async def draw_public_layers(figures: LayerFigures) -> Row:
+    """A community's outline and grids for its public page: names and shapes only — no
+    buildings, households, work items, reports or staff, so nothing about a person."""
+    view, boundaries = figures.view, Boundaries()
+    outline = await _shapes_in_view(boundaries, "community", figures.communities, view)
+    grids = await _shapes_in_view(boundaries, "responsibility_grid", figures.grids or [], view)
     return _answer(
         view,
         "grid",
         "",
-        areas=collection(areas),
+        areas=collection(
+            [
+                feature(c["id"], outline[c["id"]].geojson, _outline_properties(c))
+                for c in figures.communities
+                if c["id"] in outline
+            ]
+        ),
         grids=collection(
             [
                 feature(
                     g["id"],
-                    geometry,
+                    grids[g["id"]].geojson,
                     {
                         "code": g["code"],
                         "name": g["name"],
@@ -509,8 +667,8 @@ async def public_layers(community_code: str, view: View) -> Row:
                         "colour": PUBLIC_GRID_COLOUR,
                     },
                 )
-                for g in grids
-                if (geometry := simplified(g["boundary"], view)) is not None
+                for g in figures.grids or []
+                if g["id"] in grids
             ]
         ),
     )
@@ -561,219 +719,4 @@ async def today(community_ids: list[int]) -> Row:
                 if len(track := stored_geojson(p["track"]) or []) >= 2
             ]
         ),
-    }
-
-
-# ---------------------------------------------------------------- 户籍图
-
-REGISTER_COLOURS = {
-    "masked": "#cfd8dc",
-    "untagged": "#e3f2fd",
-    "visited": "#66bb6a",
-    "due": "#e53935",
-}
-REGISTER_LEGEND = [
-    {"colour": REGISTER_COLOURS["untagged"], "label": "无关爱标签"},
-    {"colour": REGISTER_COLOURS["visited"], "label": "已按期走访"},
-    {"colour": REGISTER_COLOURS["due"], "label": "待走访"},
-]
-MASKED_LEGEND = [{"colour": REGISTER_COLOURS["masked"], "label": "已登记（个人信息已隐藏）"}]
-_ROOM = re.compile(r"^(?:(?P<unit>.*?)[-－_ ])?(?P<number>\d+)$")
-
-
-def room_place(room: str) -> tuple[int | None, str, str]:
-    """(floor, unit, position) of a room such as 3-502 (unit 3, floor 5, position 02) or 1203;
-    a room that does not read so has no floor."""
-    match = _ROOM.match(room.strip())
-    if match is None:
-        return None, "", room
-    unit, number = match.group("unit") or "", match.group("number")
-    if len(number) < 3:
-        return 1, unit, number
-    return int(number[:-2]), unit, number[-2:]
-
-
-async def building_register(building_id: int, scope: Scope) -> Row:
-    """The 户籍图 of a building: its households as floors × rooms, each with its care tags
-    and the days since the last visit, coloured by whether a visit is due.
-
-    For a scope that may not see the personal data of the building's grid
-    (`Scope.may_see_personal_data`), tags and visits are not sent at all: a cell only says a
-    household is registered there.
-    """
-    building = await find_row(Building, building_id)
-    if building is None:
-        raise NotFound(f"没有编号为 {building_id} 的楼栋（或不在您的范围内）", field="id")
-    masked = not scope.may_see_personal_data(building["grid"])
-    households = await Community.raw(HOUSEHOLDS_SQL, building_id).run()
-    intervals = (await intervals_of([building["community"]]))[building["community"]]
-    today_ = local_today()
-    floors: dict[int | None, list[Row]] = {}
-    columns: set[tuple[str, str]] = set()
-    for household in households:
-        floor, unit, position = room_place(household["room"])
-        cell: Row = {
-            "id": household["id"],
-            "room": household["room"],
-            "floor": floor,
-            "unit": unit,
-            "position": position,
-            "member_count": household["member_count"],
-            "admin_url": admin_url("household", household["id"]),
-        }
-        if masked:
-            cell.update(care_tags=None, last_visit_days=None, due=None)
-            cell["colour"] = REGISTER_COLOURS["masked"]
-        else:
-            cell.update(_visit_state(household, intervals, today_))
-        floors.setdefault(floor, []).append(cell)
-        if floor is not None:
-            columns.add((unit, position))
-    ordered = sorted(columns)
-    rows = []
-    for floor in sorted((f for f in floors if f is not None), reverse=True):
-        by_column = {(c["unit"], c["position"]): c for c in floors[floor]}
-        rows.append({"floor": floor, "cells": [by_column.get(key) for key in ordered]})
-    return {
-        "building": {
-            "id": building["id"],
-            "code": building["code"],
-            "address": building["address"],
-            "floors": building["floors"],
-            "admin_url": admin_url("building", building["id"]),
-        },
-        "masked": masked,
-        "columns": [{"unit": u, "position": p} for u, p in ordered],
-        "rows": rows,
-        "unplaced": floors.get(None, []),
-        "household_count": len(households),
-        "legend": MASKED_LEGEND if masked else REGISTER_LEGEND,
-    }
-
-
-def _visit_state(household: Row, intervals: dict[str, int], today_: dt.date) -> Row:
-    """Tags (with labels), days since the last visit and whether one is due (the shortest
-    interval of the household's tags, as app/field/visits_due.py counts it)."""
-    tags = list(household["care_tags"] or [])
-    last = household["last_visit"]
-    days = (today_ - local_date_of(last)).days if last else None
-    followed = [intervals[t] for t in tags if t in intervals]
-    due = bool(followed) and (days is None or days >= min(followed))
-    state = "untagged" if not tags else ("due" if due else "visited")
-    return {
-        "care_tags": [{"tag": t, "label": label(CareTag, t)} for t in tags],
-        "last_visit_days": days,
-        "due": due,
-        "colour": REGISTER_COLOURS[state],
-    }
-
-
-# ---------------------------------------------------------------- drawing
-
-# Who may draw what on the map. Row-level security decides again on every write; this says
-# it first and plainly: community staff draw their community's grids, street officials also
-# their communities' boundaries, and only the district (superusers) streets'.
-BOUNDARY_EDITORS: dict[str, frozenset[Level]] = {
-    "grid": frozenset({Level.district, Level.street, Level.community}),
-    "community": frozenset({Level.district, Level.street}),
-    "street": frozenset({Level.district}),
-}
-LEVEL_NAMES = {"grid": "网格", "community": "社区", "street": "街道"}
-# The areas of the map by the plural of their URL (/maps/api/{plural}/{id}/boundary).
-AREA_PATHS = {"grids": "grid", "communities": "community", "streets": "street"}
-UPDATERS: dict[str, tuple[type[Any], Callable[..., Awaitable[Row]]]] = {
-    "grid": (GridUpdate, update_grid),
-    "community": (CommunityUpdate, update_community),
-    "street": (StreetUpdate, update_street),
-}
-
-
-def editable_levels(scope: Scope) -> list[str]:
-    """The levels whose boundaries this login may draw on the map."""
-    if scope.read_only:
-        return []
-    return [level for level, editors in BOUNDARY_EDITORS.items() if scope.level in editors]
-
-
-async def drawing_rights(scope: Scope) -> Row:
-    """What the map offers this login to draw: the levels, the communities a new grid may go
-    in (those its scope sees) and the grid kinds of the new-grid form."""
-    levels = editable_levels(scope)
-    communities = (
-        await Community.select(Community._meta.primary_key, Community.code, Community.name)
-        .order_by(Community.code)
-        .run()
-        if "grid" in levels
-        else []
-    )
-    return {
-        "levels": levels,
-        "communities": communities,
-        "grids_from_zoom": GRIDS_FROM_ZOOM,
-        "grid_kinds": [{"value": kind.value, "label": label(GridKind, kind)} for kind in GridKind],
-    }
-
-
-def level_of_path(plural: str) -> str:
-    """The level a URL's `grids`/`communities`/`streets` names, or NotFound."""
-    if plural not in AREA_PATHS:
-        raise NotFound(f"the map draws {', '.join(AREA_PATHS)}, not {plural}", field="level")
-    return AREA_PATHS[plural]
-
-
-def check_may_draw(scope: Scope, level: str) -> None:
-    """Forbidden unless this login may draw boundaries of `level` on the map."""
-    if level not in editable_levels(scope):
-        raise Forbidden(
-            f"您的角色不能在地图上绘制{LEVEL_NAMES[level]}边界"
-            f" Your role may not draw {level} boundaries on the map",
-            field="boundary",
-        )
-
-
-async def stored_boundary(level: str, area_id: int) -> Row:
-    """An area's boundary as stored (not simplified): what an edit starts from."""
-    row = await find_row(TABLES[level], area_id)
-    if row is None:
-        raise NotFound(
-            f"没有编号为 {area_id} 的{LEVEL_NAMES[level]}（或不在您的范围内）", field="id"
-        )
-    return _boundary_answer(level, row)
-
-
-async def save_boundary(level: str, area_id: int, boundary: Any, scope: Scope) -> Row:
-    """Save an area's boundary drawn on the map through its update service, so the same
-    rules judge it (inside the parent, clear of siblings, around its children); a refusal
-    raises with the offending area (app/areas/hierarchy.py) and the caller's transaction
-    rolls back."""
-    check_may_draw(scope, level)
-    schema, update = UPDATERS[level]
-    return _boundary_answer(
-        level, await update(area_id, schema(boundary=_polygon(boundary)), scope.user_id)
-    )
-
-
-async def create_drawn_grid(body: bytes, scope: Scope) -> Grid:
-    """A new grid drawn on the map, created by the grid service (code numbered when blank,
-    kind, households, inside the community, clear of its grids)."""
-    check_may_draw(scope, "grid")
-    data = decode(body, GridCreate)
-    data.boundary = _polygon(data.boundary)
-    return from_row(Grid, await create_grid(data, scope.user_id))
-
-
-def _polygon(boundary: Any) -> dict[str, Any]:
-    """A drawn boundary must be there: a map never draws "no boundary"."""
-    if not isinstance(boundary, dict):
-        raise ValidationFailed("must be a GeoJSON object of type Polygon", field="boundary")
-    return boundary
-
-
-def _boundary_answer(level: str, row: Row) -> Row:
-    return {
-        "level": level,
-        "id": row["id"],
-        "code": row["code"],
-        "name": row["name"],
-        "boundary": stored_geojson(row["boundary"]),
     }

@@ -20,6 +20,9 @@ from app.demo.hotline import load_hotline
 from app.demo.layout import (
     DISTRICT_CODE,
     DISTRICT_NAME,
+    GRID_COLUMNS,
+    GRID_ROWS,
+    CommunityPlan,
     GridPlan,
     StreetPlan,
     plan_district,
@@ -211,8 +214,43 @@ class DemoLoader:
             )
         await copy(self.conn, "building", buildings)
         await copy(self.conn, "facility", facilities)
+        roads = [road for s in self.streets for c in s.communities for road in self.roads(c)]
+        await copy(self.conn, "facility", roads)
         await copy(self.conn, "organisation", organisations)
         await self.households()
+
+    def roads(self, community: CommunityPlan) -> list[dict[str, Any]]:
+        """Two roads with a path in each community, by the rule of app/places/services.py: a
+        路 west→east through the north row of grids (a slight bend in the middle) and a 街
+        north→south through the middle column, each inside the community and registered in
+        the grid its first vertex (also its point) lies in. No random draws: the rest of the
+        demo stays as it was."""
+        west, south, east, north = community.bounds
+        width, height = (east - west) / GRID_COLUMNS, (north - south) / GRID_ROWS
+        east_west = [
+            [west + 0.05 * width, north - 0.55 * height],
+            [(west + east) / 2, north - 0.45 * height],
+            [east - 0.05 * width, north - 0.55 * height],
+        ]
+        north_south = [
+            [west + 1.5 * width, north - 0.05 * height],
+            [west + 1.45 * width, south + 0.05 * height],
+        ]
+        return [
+            {
+                "name": f"{community.name[:-2]}{suffix}",
+                "kind": "road",
+                "longitude": path[0][0],
+                "latitude": path[0][1],
+                "path": json.dumps({"type": "LineString", "coordinates": path}),
+                "grid": self.ids[grid.code],
+                "community": self.ids[community.code],
+            }
+            for suffix, path, grid in (
+                ("路", east_west, community.grids[0]),
+                ("街", north_south, community.grids[1]),
+            )
+        ]
 
     def organisation(self, name: str, kind: str, grid_id: int, community_id: int) -> dict[str, Any]:
         return {

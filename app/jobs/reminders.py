@@ -23,12 +23,13 @@ from tables.choices import ReminderStatus
 from tables.system import Reminder
 
 # Who is reminded: the one definition, used by every round. One row per staff member (a
-# semi-join on the assignments, so 25,000 notices are not sorted to drop duplicates).
+# semi-join on the assignments, so 25,000 notices are not sorted to drop duplicates); the
+# day's text is formatted once (a sub-select), not once per recipient.
 _DUE_FOR_REMINDER = """
 SELECT s.id AS staff, $2::date AS date, $3::text AS slot,
        format('签到提醒：%s，今天（%s）您还没有在责任网格签到，请尽快到网格签到。'
               ' Check-in reminder: you have not checked in to your grid today.',
-              s.name, to_char($2::date, 'YYYY-MM-DD')) AS message,
+              s.name, (SELECT to_char($2::date, 'YYYY-MM-DD'))) AS message,
        $4::text AS event,
        jsonb_build_object('kind', 'check_in', 'slot', $3::text) AS subject
 FROM staff_member s

@@ -15,6 +15,7 @@ Reads run in the street's read-only scope (row-level security); writes in the ap
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,14 +66,24 @@ async def resolve_jurisdiction(jurisdiction_id: str | None) -> dict[str, Any]:
         return await _find_jurisdiction(jurisdiction_id)
 
 
-async def _find_jurisdiction(jurisdiction_id: str | None) -> dict[str, Any]:
-    """As resolve_jurisdiction, in the current transaction (which must see every street)."""
+# Plain SQL: building a Piccolo select costs more CPU than this lookup (every request).
+STREET_BY_CODE = "SELECT id, code, name FROM street WHERE code = {}"
+ONLY_STREETS = "SELECT id, code, name FROM street ORDER BY code LIMIT 2"
+# Runs one of the statements above (Piccolo's `{}` placeholders) and returns its rows.
+Fetch = Callable[..., Awaitable[list[dict[str, Any]]]]
+
+
+async def _street_rows(sql: str, *args: Any) -> list[dict[str, Any]]:
+    return list(await Street.raw(sql, *args).run())
+
+
+async def _find_jurisdiction(
+    jurisdiction_id: str | None, fetch: Fetch = _street_rows
+) -> dict[str, Any]:
+    """As resolve_jurisdiction, in the current transaction (which must see every street);
+    `fetch` runs the lookup (the bench's raw peer sends it on its own connection)."""
     code = check_text(jurisdiction_id, "jurisdiction_id", 32)
-    # Plain SQL: building a Piccolo select costs more CPU than this lookup (every request).
-    if code:
-        rows = await Street.raw("SELECT id, code, name FROM street WHERE code = {}", code).run()
-    else:
-        rows = await Street.raw("SELECT id, code, name FROM street ORDER BY code LIMIT 2").run()
+    rows = await fetch(STREET_BY_CODE, code) if code else await fetch(ONLY_STREETS)
     if code and not rows:
         raise NotFound(f"jurisdiction_id {code} was not found", field="jurisdiction_id")
     if len(rows) != 1:
@@ -276,13 +287,18 @@ class Place:
     address: str
 
 
-async def locate(form: ReportForm, street: dict[str, Any]) -> Place:
+async def locate(
+    form: ReportForm,
+    street: dict[str, Any],
+    grid_at: Callable[[float, float], Awaitable[dict[str, Any] | None]] = find_grid_at,
+) -> Place:
     """Where the report is: the grid at lat/long, else the building or grid of address_id,
-    else the building whose address is exactly address_string."""
+    else the building whose address is exactly address_string (`grid_at`: find_grid_at, or
+    the bench's raw peer's copy of its query on its own connection)."""
     where = f"jurisdiction {street['code']}"
     if form.point is not None:
         longitude, latitude = form.point
-        grid = await find_grid_at(longitude, latitude)
+        grid = await grid_at(longitude, latitude)
         if grid is None:
             raise ValidationFailed(
                 f"lat/long ({latitude}, {longitude}) lies in no grid of {where}", field="lat"
@@ -401,9 +417,18 @@ class Filed:
     target: dict[str, Any]  # the work item or the supervision record
 
 
-async def read_report(form: ReportForm, where: str = "") -> WorkReport | SupervisionReport:
+async def _find_entry(entry_id: int) -> dict[str, Any] | None:
+    return await find_row(AccessListEntry, entry_id)
+
+
+async def read_report(
+    form: ReportForm,
+    where: str = "",
+    find_entry: Callable[[int], Awaitable[dict[str, Any] | None]] = _find_entry,
+) -> WorkReport | SupervisionReport:
     """The report `form` makes of its service (NotFound for a code that is no service;
-    `where` ends its message, e.g. " of jurisdiction 340705001")."""
+    `where` ends its message, e.g. " of jurisdiction 340705001"; `find_entry` reads the
+    access-list entry by id, as crud.find_row does)."""
     parsed = catalogue.parse_service_code(form.service_code)
     if parsed is None:
         raise NotFound(
@@ -411,11 +436,10 @@ async def read_report(form: ReportForm, where: str = "") -> WorkReport | Supervi
         )
     if parsed[0] == "supervision":
         return _supervision_report(form, str(parsed[1]))
-    return await _work_report(form, int(parsed[1]))
+    return _work_report(form, int(parsed[1]), await find_entry(int(parsed[1])))
 
 
-async def _work_report(form: ReportForm, entry_id: int) -> WorkReport:
-    entry = await find_row(AccessListEntry, entry_id)
+def _work_report(form: ReportForm, entry_id: int, entry: dict[str, Any] | None) -> WorkReport:
     if entry is not None and entry["category"] not in REPORTABLE:
         raise NotFound(
             f"service_code {form.service_code} is not a service residents may report",
@@ -441,6 +465,34 @@ def _supervision_report(form: ReportForm, kind: str) -> SupervisionReport:
     return SupervisionReport(kind=kind, answers=answers)
 
 
+def work_item_of(
+    form: ReportForm, report: WorkReport, place: Place, source: str = WorkSource.hotline
+) -> WorkItemCreate:
+    """The push a work report makes (push_work_item judges it)."""
+    category = report.category
+    return WorkItemCreate(
+        access_entry=report.entry_id,
+        community=place.community_id,
+        grid=place.grid_id,
+        title=report.title,
+        description="\n\n".join(
+            part
+            for part in (form.description, _answer_lines(report.attributes, report.answers))
+            if part
+        ),
+        source=source,
+        due_at=utc_now() + category.settle_within if category else None,
+    )
+
+
+def work_created(form: ReportForm, report: WorkReport, item_id: int) -> schemas.RequestCreated:
+    return schemas.RequestCreated(
+        service_request_id=f"W{item_id}",
+        service_notice=report.category.notice if report.category else "",
+        account_id=form.account_id or None,
+    )
+
+
 async def push_work_report(
     form: ReportForm,
     report: WorkReport,
@@ -449,30 +501,40 @@ async def push_work_report(
     actor_id: int | None,
     source: str = WorkSource.hotline,
 ) -> Filed:
-    category = report.category
-    item = await push_work_item(
-        WorkItemCreate(
-            access_entry=report.entry_id,
-            community=place.community_id,
-            grid=place.grid_id,
-            title=report.title,
-            description="\n\n".join(
-                part
-                for part in (form.description, _answer_lines(report.attributes, report.answers))
-                if part
-            ),
-            source=source,
-            due_at=utc_now() + category.settle_within if category else None,
-        ),
-        actor_id,
+    item = await push_work_item(work_item_of(form, report, place, source), actor_id)
+    request = await insert_row(
+        ServiceRequest, request_row(form, street, place, report.answers, work_item=item["id"])
     )
-    request = await _keep_request(form, street, place, report.answers, work_item=item["id"])
-    created = schemas.RequestCreated(
-        service_request_id=f"W{item['id']}",
-        service_notice=category.notice if category else "",
+    return Filed(work_created(form, report, item["id"]), request, item)
+
+
+def supervision_record_of(
+    form: ReportForm, report: SupervisionReport, place: Place
+) -> SupervisionRecordCreate:
+    """The record a supervision report raises; anonymous when asked or nobody is named."""
+    anonymous = report.answers.get("anonymous") == "true" or not (
+        form.reporter_name or form.reporter_contact
+    )
+    return SupervisionRecordCreate(
+        kind=report.kind,
+        subject=report.answers["subject"],
+        community=place.community_id,
+        grid=place.grid_id,
+        content=form.description,
+        raised_by_name=form.reporter_name,
+        raised_by_contact=form.reporter_contact,
+        anonymous=anonymous,
+    )
+
+
+def supervision_created(
+    form: ReportForm, report: SupervisionReport, record_id: int
+) -> schemas.RequestCreated:
+    return schemas.RequestCreated(
+        service_request_id=f"S{record_id}",
+        service_notice=SUPERVISION_SERVICES[report.kind].notice,
         account_id=form.account_id or None,
     )
-    return Filed(created, request, item)
 
 
 async def raise_supervision_report(
@@ -482,34 +544,15 @@ async def raise_supervision_report(
     street: dict[str, Any],
     actor_id: int | None,
 ) -> Filed:
-    anonymous = report.answers.get("anonymous") == "true" or not (
-        form.reporter_name or form.reporter_contact
+    record = await raise_supervision(supervision_record_of(form, report, place), actor_id)
+    request = await insert_row(
+        ServiceRequest,
+        request_row(form, street, place, report.answers, supervision_record=record["id"]),
     )
-    record = await raise_supervision(
-        SupervisionRecordCreate(
-            kind=report.kind,
-            subject=report.answers["subject"],
-            community=place.community_id,
-            grid=place.grid_id,
-            content=form.description,
-            raised_by_name=form.reporter_name,
-            raised_by_contact=form.reporter_contact,
-            anonymous=anonymous,
-        ),
-        actor_id,
-    )
-    request = await _keep_request(
-        form, street, place, report.answers, supervision_record=record["id"]
-    )
-    created = schemas.RequestCreated(
-        service_request_id=f"S{record['id']}",
-        service_notice=SUPERVISION_SERVICES[report.kind].notice,
-        account_id=form.account_id or None,
-    )
-    return Filed(created, request, record)
+    return Filed(supervision_created(form, report, record["id"]), request, record)
 
 
-async def _keep_request(
+def request_row(
     form: ReportForm,
     street: dict[str, Any],
     place: Place,
@@ -517,31 +560,29 @@ async def _keep_request(
     work_item: int | None = None,
     supervision_record: int | None = None,
 ) -> dict[str, Any]:
-    """The report's location and origin; a supervision raiser stays in the record alone."""
+    """The open311_request row kept of a report: its location and origin; a supervision
+    raiser stays in the record alone."""
     keeps_reporter = work_item is not None
-    return await insert_row(
-        ServiceRequest,
-        {
-            "street": street["id"],
-            "community": place.community_id,
-            "grid": place.grid_id,
-            "work_item": work_item,
-            "supervision_record": supervision_record,
-            "service_code": form.service_code,
-            "latitude": place.latitude,
-            "longitude": place.longitude,
-            "address_string": place.address[:250],
-            "address_id": form.address_id,
-            "media_url": form.media_url,
-            "attributes": answers,
-            "device_id": form.device_id,
-            "account_id": form.account_id,
-            "raised_by_name": form.reporter_name if keeps_reporter else "",
-            "raised_by_contact": form.reporter_contact if keeps_reporter else "",
-            "contact_unverified": form.contact_unverified,
-            "created_at": utc_now(),
-        },
-    )
+    return {
+        "street": street["id"],
+        "community": place.community_id,
+        "grid": place.grid_id,
+        "work_item": work_item,
+        "supervision_record": supervision_record,
+        "service_code": form.service_code,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "address_string": place.address[:250],
+        "address_id": form.address_id,
+        "media_url": form.media_url,
+        "attributes": answers,
+        "device_id": form.device_id,
+        "account_id": form.account_id,
+        "raised_by_name": form.reporter_name if keeps_reporter else "",
+        "raised_by_contact": form.reporter_contact if keeps_reporter else "",
+        "contact_unverified": form.contact_unverified,
+        "created_at": utc_now(),
+    }
 
 
 # --- GET Service Requests ----------------------------------------------------------------
@@ -731,7 +772,12 @@ __all__ = [
     "read_report",
     "reportable_entries",
     "request_for_token",
+    "request_row",
     "resolve_jurisdiction",
     "service_definition",
     "submit_request",
+    "supervision_created",
+    "supervision_record_of",
+    "work_created",
+    "work_item_of",
 ]

@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Request, Response, get
 from markupsafe import Markup
 
-from app.atlas.services import editable_levels
+from app.atlas.drawing import editable_levels
 from app.pages.areas import areas_in_scope, find_area
 from app.pages.html import percent
 from app.pages.maps import (

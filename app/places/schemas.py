@@ -61,6 +61,8 @@ class Facility(msgspec.Struct, kw_only=True):
     latitude: float
     grid: int
     community: int
+    # GeoJSON LineString (WGS84) of a road or other linear facility, where the data has one.
+    path: dict[str, Any] | None = None
 
 
 class FacilityCreate(msgspec.Struct, kw_only=True):
@@ -69,8 +71,9 @@ class FacilityCreate(msgspec.Struct, kw_only=True):
     latitude: float
     grid: int
     kind: str = FacilityKind.other.value
-    # The system longitude/latitude are given in (AMap/Tencent: GCJ-02, Baidu: BD-09);
-    # they are stored converted to WGS84. Not stored itself.
+    path: dict[str, Any] | None = None
+    # The system longitude/latitude and the path are given in (AMap/Tencent: GCJ-02,
+    # Baidu: BD-09); they are stored converted to WGS84. Not stored itself.
     coordinate_system: CoordinateSystem | None = None
 
 
@@ -79,6 +82,7 @@ class FacilityUpdate(msgspec.Struct, kw_only=True):
     kind: str | msgspec.UnsetType = msgspec.UNSET
     longitude: float | msgspec.UnsetType = msgspec.UNSET
     latitude: float | msgspec.UnsetType = msgspec.UNSET
+    path: dict[str, Any] | msgspec.UnsetType | None = msgspec.UNSET
     grid: int | msgspec.UnsetType = msgspec.UNSET
     coordinate_system: CoordinateSystem | msgspec.UnsetType | None = msgspec.UNSET
 

@@ -11,7 +11,15 @@ from typing import Any
 from app import crud
 from app.coordinates import in_wgs84
 from app.errors import ValidationFailed
-from app.geo import check_point, contains_point, lies_within, parse_polygon, stored_geojson
+from app.geo import (
+    check_point,
+    contains_point,
+    lies_within,
+    meets,
+    parse_line,
+    parse_polygon,
+    stored_geojson,
+)
 from app.places.schemas import (
     BuildingCreate,
     BuildingUpdate,
@@ -141,29 +149,55 @@ def _building_input(data: BuildingCreate | BuildingUpdate) -> Row:
 
 
 async def clean_facility(values: Row, current: Row | None) -> Row:
-    """A facility's point lies inside its grid; community comes from the grid."""
+    """A facility's point lies inside its grid, and its path (if any) runs through the grid;
+    community comes from the grid."""
     grid = await locate_in_grid(values)
     values["grid"] = grid["id"]
     values["community"] = grid["community"]
     values["name"] = check_text(values.get("name"), "name", Facility.name.length)
     values["kind"] = check_choice(values.get("kind"), FacilityKind, "kind")
+    if values.get("path") is not None:
+        values["path"] = await _path(values["path"], grid)
     return values
 
 
+async def _path(path: Any, grid: Row) -> Any:
+    """A road's (or other linear facility's) line: it touches or crosses its grid and may run
+    on beyond it, but stays inside the grid's community."""
+    line = parse_line(path, field="path")
+    if grid["boundary"] is not None and not meets(parse_polygon(grid["boundary"]), line):
+        raise ValidationFailed(
+            f"must touch or cross grid {grid['code']} {grid['name']}", field="path"
+        )
+    community = await crud.get_row(Community, grid["community"], field="community")
+    if community["boundary"] is not None and not lies_within(
+        line, parse_polygon(community["boundary"])
+    ):
+        raise ValidationFailed(
+            f"must stay inside community {community['code']} {community['name']}", field="path"
+        )
+    return stored_geojson(path)
+
+
 async def create_facility(data: FacilityCreate, actor_id: int | None = None) -> Row:
-    """Register a facility (road, station, venue …) in a grid."""
-    return await crud.create_with(
-        Facility, clean_facility, in_wgs84(crud.changes_of(data)), actor_id
-    )
+    """Register a facility (road, station, venue …) in a grid (its point and path converted
+    to WGS84 from the system named)."""
+    return await crud.create_with(Facility, clean_facility, _facility_input(data), actor_id)
 
 
 async def update_facility(
     facility_id: int, data: FacilityUpdate, actor_id: int | None = None
 ) -> Row:
-    """Change a facility; a new point or grid is checked again."""
+    """Change a facility; a new point, path or grid is checked again."""
     return await crud.update_with(
-        Facility, clean_facility, facility_id, in_wgs84(crud.changes_of(data)), actor_id
+        Facility, clean_facility, facility_id, _facility_input(data), actor_id
     )
+
+
+def _facility_input(data: FacilityCreate | FacilityUpdate) -> Row:
+    """The fields sent, the point and path in WGS84 (the path's checks in `clean_facility`
+    then judge the converted line)."""
+    return in_wgs84(crud.changes_of(data), line="path")
 
 
 # ---------------------------------------------------------------- organisations

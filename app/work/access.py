@@ -15,6 +15,7 @@ from app.crud import (
     changes_of,
     create_with,
     ensure_unique,
+    find_row_locked,
     get_row,
     get_row_for_update,
     update_row,
@@ -209,18 +210,13 @@ async def check_access(entry_id: int | None, street_id: int, on: dt.date) -> dic
             "may be pushed to communities",
             field="access_entry",
         )
-    rows = await (
-        AccessListEntry.select()
-        .where(AccessListEntry._meta.primary_key == entry_id)
-        .lock_rows("SHARE")
-        .run()
-    )
-    if not rows:
+    entry = await find_row_locked(AccessListEntry, entry_id, "SHARE")
+    if entry is None:
         raise AccessRefused(f"access-list entry {entry_id} does not exist", field="access_entry")
-    reason = access_refusal_reason(rows[0], street_id, on)
+    reason = access_refusal_reason(entry, street_id, on)
     if reason is not None:
         raise AccessRefused(reason, field="access_entry")
-    return rows[0]
+    return entry
 
 
 async def active_entries(street_id: int, on: dt.date) -> list[dict[str, Any]]:

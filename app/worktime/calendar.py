@@ -167,19 +167,21 @@ def calendar_of(
     )
 
 
+# From a day on, or all (a NULL day); the day is given twice.
+_REST_DAYS = "SELECT day FROM rest_day WHERE {}::date IS NULL OR day >= {}::date"
+_CALENDAR_DAYS = "SELECT day, kind FROM work_calendar_day WHERE {}::date IS NULL OR day >= {}::date"
+
+
 async def load_calendar(since: dt.date | None = None) -> WorkCalendar:
     """The calendar as stored: rest days, holidays and make-up days from `since` on (all when
-    None). Two small reads; call once per request or job run, not per item."""
+    None). Two small reads (plain statements, as app.crud's); call once per request or job
+    run, not per item."""
+    from app.crud import fetch_rows
     from tables.jobs import RestDay
     from tables.worktime import WorkCalendarDay
 
-    rest = RestDay.select(RestDay.day)
-    days = WorkCalendarDay.select(WorkCalendarDay.day, WorkCalendarDay.kind)
-    if since is not None:
-        rest = rest.where(RestDay.day >= since)
-        days = days.where(WorkCalendarDay.day >= since)
-    rest_rows = await rest.run()
-    day_rows = await days.run()
+    rest_rows = await fetch_rows(RestDay, _REST_DAYS, since, since)
+    day_rows = await fetch_rows(WorkCalendarDay, _CALENDAR_DAYS, since, since)
     return calendar_of(
         rest_days={row["day"] for row in rest_rows},
         holidays={row["day"] for row in day_rows if row["kind"] == CalendarDayKind.holiday},

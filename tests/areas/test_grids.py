@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from app.areas.rules import size_warning_message, size_warning_of
@@ -231,6 +232,6 @@ async def test_a_grid_row_reads_out_with_its_boundary_and_warning_text() -> None
     community = await empty_community(tree)
     proposal = cell(community, 0, 0, household_count=90, name="一号网格")
     grid = from_row(Grid, await create_grid(proposal))
-    assert grid.boundary == proposal.boundary
+    assert msgspec.json.decode(msgspec.json.encode(grid))["boundary"] == proposal.boundary
     assert (grid.name, grid.household_count) == ("一号网格", 90)
     assert grid.size_warning and "90" in grid.size_warning_message

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import itertools
+import json
 from collections import Counter
 from collections.abc import AsyncIterator
 
@@ -10,11 +11,12 @@ import pytest
 from app.db import DB
 from app.demo import load_demo
 from app.geo import contains_point, lies_within, overlaps, parse_polygon
+from app.places.services import clean_facility
 from app.settings import settings
 from app.validation import check_credit_code, check_id_number
 from tables.areas import Community, ResponsibilityGrid, Street
 from tables.daily import CheckIn
-from tables.places import Building, Household, Organisation, Resident
+from tables.places import Building, Facility, Household, Organisation, Resident
 from tables.work import AccessListEntry, WorkItem, WorkItemEvent
 from tests.conftest import truncate_all
 
@@ -65,6 +67,15 @@ async def test_demo_geometry_nests_without_overlaps() -> None:
             assert lies_within(footprint, polygons[building["grid"]])
             outlined += 1
     assert outlined > 0  # the map has footprints to draw, and points for the rest
+
+
+async def test_demo_roads_have_paths_the_facility_rules_accept() -> None:
+    roads = await Facility.select().where(Facility.path.is_not_null()).run()
+    assert len(roads) == 2 * await Community.count()  # a 路 and a 街 in every community
+    for road in roads:
+        assert road["kind"] == "road"
+        cleaned = await clean_facility(dict(road), road)  # the API's and the admin's rule
+        assert cleaned["path"] == json.loads(road["path"])
 
 
 async def test_demo_households_match_grid_counts_and_personal_data_is_valid() -> None:

@@ -1,7 +1,7 @@
 /* The staff map (/maps/…, app/pages/templates/maps/_map.html) on the shared map component
  * (app/basemap.js): the layers of /maps/api/layers for the box and zoom on screen —
  * districts, streets, communities, then grids coloured by a metric with a legend, then
- * buildings and facilities — open work items and residents' reports clustered, today's
+ * buildings and facilities (roads as their lines) — open work items and residents' reports clustered, today's
  * check-ins and patrol tracks, a card for anything clicked (with its admin link), the 户籍图
  * of a building, a new grid drawn and the boundaries of grids, communities and streets
  * redrawn with snapping (Leaflet-Geoman), each judged by the server, which answers a refusal
@@ -176,10 +176,12 @@
     this.buildings = made.clusters;
     this.footprints = L.featureGroup();  // buildings whose data has an outline (not clustered)
     this.facilities = L.layerGroup();
+    this.roads = L.featureGroup();  // facilities whose data has a path: drawn as their line
     this.points = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40, spiderfyOnMaxZoom: true });
     this.today = L.layerGroup();
     map.addLayer(this.buildings);
     map.addLayer(this.footprints);
+    map.addLayer(this.roads);
     map.addLayer(this.facilities);
     map.addLayer(this.points);
     map.addLayer(this.today);
@@ -189,6 +191,7 @@
         "楼栋 Buildings": this.buildings,
         "楼栋轮廓 Footprints": this.footprints,
         "设施 Facilities": this.facilities,
+        "道路 Roads": this.roads,
         "事项与诉求 Open items": this.points
       };
       if (this.todayUrl) overlays["今日签到与巡查 Today"] = this.today;
@@ -260,7 +263,16 @@
       return m;
     }));
     this.facilities.clearLayers();
-    answer.facilities.features.forEach(function (f) {
+    this.roads.clearLayers();
+    answer.facilities.features.filter(function (f) { return f.geometry.type === "LineString"; }).forEach(function (f) {
+      var line = L.geoJSON(f, {
+        style: function () { return { className: "atlas-road", color: "#8d6e63", weight: 6, opacity: 0.9, lineCap: "round" }; }
+      });
+      line.bindTooltip(f.properties.name, { sticky: true });
+      line.on("click", function (e) { self.card(e.latlng, self.facilityCard(f)); });
+      self.roads.addLayer(line);
+    });
+    answer.facilities.features.filter(function (f) { return f.geometry.type === "Point"; }).forEach(function (f) {
       var c = f.geometry.coordinates;
       var m = L.circleMarker([c[1], c[0]], { className: "atlas-facility", radius: 6, color: "#fff", weight: 2, fillColor: "#07c160", fillOpacity: 0.95 });
       m.bindTooltip(f.properties.name);
@@ -398,7 +410,7 @@
 
   Atlas.prototype.facilityCard = function (f) {
     var p = f.properties;
-    return h("div", { class: "atlas-card" }, [h("h3", {}, [p.name]), facts([["类型", p.kind_label]]), adminLink(p.admin_url)]);
+    return h("div", { class: "atlas-card atlas-facility-card" }, [h("h3", {}, [p.name]), facts([["类型", p.kind_label]]), adminLink(p.admin_url)]);
   };
 
   Atlas.prototype.pointCard = function (f) {
