@@ -17,7 +17,7 @@ from app.geo import stored_geojson
 from app.labels import label
 from app.settings import settings
 from tables.areas import Community, ResponsibilityGrid
-from tables.choices import StaffRole
+from tables.choices import FacilityKind, StaffRole
 from tables.daily import CheckIn
 from tables.people import StaffMember
 from tables.places import Building, Facility
@@ -163,7 +163,8 @@ def _point(longitude: float, latitude: float, properties: Row) -> Row:
 
 
 async def grid_map(caller: FieldCaller, grid_id: Any) -> Row:
-    """A grid's boundary, buildings, facilities and open reports as GeoJSON."""
+    """A grid's boundary, buildings (points with their footprints), facilities (roads as lines)
+    and open reports as GeoJSON."""
     grid = await readable_grid(caller, grid_id)
     buildings = (
         await Building.select(
@@ -172,6 +173,7 @@ async def grid_map(caller: FieldCaller, grid_id: Any) -> Row:
             Building.address,
             Building.longitude,
             Building.latitude,
+            Building.footprint,
         )
         .where(Building.grid == grid["id"])
         .run()
@@ -183,6 +185,7 @@ async def grid_map(caller: FieldCaller, grid_id: Any) -> Row:
             Facility.kind,
             Facility.longitude,
             Facility.latitude,
+            Facility.path,
         )
         .where(Facility.grid == grid["id"])
         .run()
@@ -195,16 +198,16 @@ async def grid_map(caller: FieldCaller, grid_id: Any) -> Row:
             _point(
                 b["longitude"],
                 b["latitude"],
-                {"id": b["id"], "code": b["code"], "address": b["address"]},
+                {
+                    "id": b["id"],
+                    "code": b["code"],
+                    "address": b["address"],
+                    "footprint": stored_geojson(b["footprint"]),
+                },
             )
             for b in buildings
         ),
-        "facilities": _collection(
-            _point(
-                f["longitude"], f["latitude"], {"id": f["id"], "name": f["name"], "kind": f["kind"]}
-            )
-            for f in facilities
-        ),
+        "facilities": _collection(_facility(f) for f in facilities),
         "open_reports": _collection(
             _point(
                 r["longitude"],
@@ -214,6 +217,19 @@ async def grid_map(caller: FieldCaller, grid_id: Any) -> Row:
             for r in reports
         ),
     }
+
+
+def _facility(row: Row) -> Row:
+    """A facility as its point, or a road (any facility with a path) as its line."""
+    properties = {
+        "id": row["id"],
+        "name": row["name"],
+        "kind": row["kind"],
+        "kind_label": label(FacilityKind, row["kind"]),
+    }
+    if row["path"] is None:
+        return _point(row["longitude"], row["latitude"], properties)
+    return {"type": "Feature", "geometry": stored_geojson(row["path"]), "properties": properties}
 
 
 def _collection(features: Any) -> Row:

@@ -1,5 +1,6 @@
 """The /m/ map on a real base layer: tiles from a local XYZ tile server (its origin let through
-by the CSP) or from the app's own MBTiles file, buildings clustered, reports as heat."""
+by the CSP) or from the app's own MBTiles file, buildings clustered, reports as heat, roads as
+their lines and footprints drawn around their buildings."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from playwright.async_api import Browser
 
 from app.crud import insert_row
 from tables.field import FieldReport
-from tables.places import Building
+from tables.places import Building, Facility
+from tests.atlas.test_roads import ROUTE, line
 from tests.browser import ARTIFACTS, browser, serve  # noqa: F401
 from tests.field.phone import PhonePage, World, field_world, phone_context
+from tests.field.test_field_map import FOOTPRINT
 from tests.tiles.support import TileServer, built_app, make_mbtiles, png, tiles_covering
 
 TILE = png((228, 236, 222))
@@ -137,6 +140,41 @@ async def test_tiles_from_the_apps_own_mbtiles(browser: Browser, tmp_path: Path)
             assert loaded and all(src.startswith(f"{base_url}/tiles/16/") for src in loaded)
             await assert_clusters_and_heat(phone)
             await phone.page.screenshot(path=ARTIFACTS / "map-mbtiles-grid.png")
+            phone.assert_no_errors()
+        finally:
+            await phone.context.close()
+
+
+async def test_roads_as_lines_and_footprints_around_their_buildings(
+    browser: Browser,  # noqa: F811
+    tile_server: TileServer,
+) -> None:
+    world = await grid_with_many_buildings()
+    where = {"grid": world.grid["id"], "community": world.grid["community"]}
+    await insert_row(
+        Building,
+        {"code": "FP1", "address": "五松小区99栋", "longitude": 117.80125, "latitude": 30.90125}
+        | {"footprint": FOOTPRINT}
+        | where,
+    )
+    await insert_row(
+        Facility,
+        {"name": "五松路", "kind": "road", "longitude": 117.802, "latitude": 30.9052}
+        | {"path": line(ROUTE)}
+        | where,
+    )
+    async with serve(built_app(map_tile_url=tile_server.url)) as base_url:
+        phone = await open_map(browser, base_url, "roads")
+        try:
+            assert await phone.page.locator(".big-map path.map-road").count() == 1
+            assert await phone.page.locator(".big-map path.map-footprint").count() == 1
+            legend = await phone.page.inner_text(".legend")
+            buildings = await Building.count().where(Building.grid == world.grid["id"])
+            assert "道路 1" in legend and "设施 0" in legend and f"楼栋 {buildings}" in legend
+            # The road's line runs across the map, not a dot: its drawn box is wide.
+            box = await phone.page.locator(".big-map path.map-road").bounding_box()
+            assert box is not None and box["width"] > 100
+            await phone.page.screenshot(path=ARTIFACTS / "map-phone-roads.png")
             phone.assert_no_errors()
         finally:
             await phone.context.close()

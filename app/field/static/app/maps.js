@@ -1,8 +1,10 @@
-/* Maps of the grid, drawn from its own data — boundary, buildings, facilities, reports, my
- * position and my track — on the shared map component (basemap.js: base layer by settings,
+/* Maps of the grid, drawn from its own data — boundary, buildings (with their footprints),
+ * facilities (roads as lines), reports, my position and my track — on the shared map component (basemap.js: base layer by settings,
  * clustered markers, heat layer). */
 "use strict";
 (function (W) {
+  var ROAD_COLOUR = "#8d6e63";  // as the admin's map draws roads
+
   function dot(L, latlng, color, radius, title) {
     var m = L.circleMarker(latlng, { radius: radius, color: "#fff", weight: 2, fillColor: color, fillOpacity: 0.95 });
     if (title) m.bindTooltip(title);
@@ -10,7 +12,7 @@
   }
 
   // Draw `layers` in element `el`: {boundary: GeoJSON, buildings/facilities/reports:
-  // FeatureCollections, me: {latitude, longitude, accuracy}, track: [points]}.
+  // FeatureCollections of points (a building's properties.footprint drawn around it) or lines, me: {latitude, longitude, accuracy}, track: [points]}.
   // options.cluster: points go into the clustered layer; options.heat: reports also as heat.
   W.drawMap = function (el, layers, options) {
     options = options || {};
@@ -24,11 +26,25 @@
         shapes.push(b);
         bounds.extend(b.getBounds());
       }
+      // A line or polygon (a road's path, a building's footprint): drawn as it is, never clustered.
+      function outline(geometry, style, title) {
+        var shape = L.geoJSON(geometry, { style: style });
+        if (title) shape.bindTooltip(title);
+        shapes.push(shape);
+        bounds.extend(shape.getBounds());
+      }
       function points(fc, color, radius, label, heat) {
         if (!fc || !fc.features) return;
         fc.features.forEach(function (f) {
           var c = f.geometry && f.geometry.coordinates;
           if (!c) return;
+          if (f.geometry.type !== "Point") {
+            outline(f.geometry, { color: ROAD_COLOUR, weight: 5, opacity: 0.9, lineCap: "round", className: "map-road" }, label(f.properties || {}));
+            return;
+          }
+          if (f.properties && f.properties.footprint) {
+            outline(f.properties.footprint, { color: color, weight: 1, fillOpacity: 0.15, className: "map-footprint" });
+          }
           var ll = [c[1], c[0]];
           var marker = dot(L, ll, color, radius, label(f.properties || {}));
           if (options.cluster) made.clusters.addLayer(marker); else shapes.push(marker);

@@ -1,4 +1,4 @@
-/* 地图: my grid's boundary, its buildings and facilities, open reports, and where I am. */
+/* 地图: my grid's boundary, its buildings and facilities (roads as lines), open reports, and where I am. */
 "use strict";
 (function (W) {
   var h = W.h, V = vant;
@@ -18,7 +18,8 @@
         ]).then(function (out) {
           var data = out[0];
           if (map) { map.remove(); map = null; }
-          s.counts = { buildings: data.buildings.features.length, facilities: data.facilities.features.length, reports: data.open_reports.features.length };
+          var roads = data.facilities.features.filter(function (f) { return f.geometry.type !== "Point"; }).length;
+          s.counts = { buildings: data.buildings.features.length, facilities: data.facilities.features.length - roads, roads: roads, reports: data.open_reports.features.length };
           return W.drawMap(el.value, { boundary: data.boundary, buildings: data.buildings, facilities: data.facilities, reports: data.open_reports, me: me }, { cluster: true, heat: true });
         }).then(function (m) { if (m) map = m; }, function (e) { s.error = e.message; });
       }
@@ -34,6 +35,7 @@
           h("div", { class: "legend" }, [
             h("span", { class: "key key-building" }, "楼栋" + (c ? " " + c.buildings : "")),
             h("span", { class: "key key-facility" }, "设施" + (c ? " " + c.facilities : "")),
+            h("span", { class: "key key-road" }, "道路" + (c ? " " + c.roads : "")),
             h("span", { class: "key key-report" }, "待办问题" + (c ? " " + c.reports : "")),
             h("span", { class: "key key-me" }, "我")
           ])
