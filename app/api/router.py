@@ -34,6 +34,8 @@ api_router = Router(
         *STATISTICS_HANDLERS,
     ],
     dependencies={"caller": Provide(provide_caller)},
+    # The two ways provide_caller accepts (the schemes are in app/asgi.py's OpenAPI config).
+    security=[{"bearer": []}, {"session": []}],
     exception_handlers=EXCEPTION_HANDLERS,
     # JSON only (files come through the admin and the Excel pages): 413 beyond this.
     request_max_body_size=settings.api_max_body_bytes,
