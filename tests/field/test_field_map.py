@@ -4,6 +4,8 @@ grid the worker is not on."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from app.crud import insert_row
@@ -25,27 +27,33 @@ FOOTPRINT = {
 }
 
 
-async def test_roads_come_as_lines_and_buildings_with_their_footprints(
-    client: httpx.AsyncClient,
-) -> None:
-    world = await field_world()
-    grid, other = world.grid_a, world.grid_b
+async def add_road_and_outlined_building(grid: dict[str, Any], code: str) -> None:
+    """Road 五松路 (ROUTE) and building `code` outlined by FOOTPRINT, in `grid`."""
     where = {"grid": grid["id"], "community": grid["community"]}
     await insert_row(
         Building,
-        {"code": "B1", "address": "五松小区1栋", "longitude": 117.80125, "latitude": 30.90125}
-        | {"footprint": FOOTPRINT}
+        {"code": code, "address": f"五松小区{code}栋", "longitude": 117.80125}
+        | {"latitude": 30.90125, "footprint": FOOTPRINT}
         | where,
-    )
-    await insert_row(
-        Building,
-        {"code": "B2", "address": "五松小区2栋", "longitude": 117.802, "latitude": 30.902} | where,
     )
     await insert_row(
         Facility,
         {"name": "五松路", "kind": "road", "longitude": 117.802, "latitude": 30.9052}
         | {"path": line(ROUTE)}
         | where,
+    )
+
+
+async def test_roads_come_as_lines_and_buildings_with_their_footprints(
+    client: httpx.AsyncClient,
+) -> None:
+    world = await field_world()
+    grid, other = world.grid_a, world.grid_b
+    where = {"grid": grid["id"], "community": grid["community"]}
+    await add_road_and_outlined_building(grid, "B1")
+    await insert_row(
+        Building,
+        {"code": "B2", "address": "五松小区2栋", "longitude": 117.802, "latitude": 30.902} | where,
     )
     await insert_row(
         Facility,

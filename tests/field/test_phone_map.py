@@ -13,11 +13,10 @@ from playwright.async_api import Browser
 
 from app.crud import insert_row
 from tables.field import FieldReport
-from tables.places import Building, Facility
-from tests.atlas.test_roads import ROUTE, line
+from tables.places import Building
 from tests.browser import ARTIFACTS, browser, serve  # noqa: F401
 from tests.field.phone import PhonePage, World, field_world, phone_context
-from tests.field.test_field_map import FOOTPRINT
+from tests.field.test_field_map import add_road_and_outlined_building
 from tests.tiles.support import TileServer, built_app, make_mbtiles, png, tiles_covering
 
 TILE = png((228, 236, 222))
@@ -150,19 +149,7 @@ async def test_roads_as_lines_and_footprints_around_their_buildings(
     tile_server: TileServer,
 ) -> None:
     world = await grid_with_many_buildings()
-    where = {"grid": world.grid["id"], "community": world.grid["community"]}
-    await insert_row(
-        Building,
-        {"code": "FP1", "address": "五松小区99栋", "longitude": 117.80125, "latitude": 30.90125}
-        | {"footprint": FOOTPRINT}
-        | where,
-    )
-    await insert_row(
-        Facility,
-        {"name": "五松路", "kind": "road", "longitude": 117.802, "latitude": 30.9052}
-        | {"path": line(ROUTE)}
-        | where,
-    )
+    await add_road_and_outlined_building(world.grid, "FP1")
     async with serve(built_app(map_tile_url=tile_server.url)) as base_url:
         phone = await open_map(browser, base_url, "roads")
         try:
