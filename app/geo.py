@@ -24,6 +24,19 @@ CONTAINMENT_BUFFER_DEG = 1e-6
 MAX_LINE_POSITIONS = 2000
 
 
+def feature(row_id: Any, geometry: Any, properties: dict[str, Any]) -> dict[str, Any]:
+    """A GeoJSON Feature; `geometry` as an object or encoded once (a cached map Shape's)."""
+    return {"type": "Feature", "id": row_id, "geometry": geometry, "properties": properties}
+
+
+def collection(features: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def point(longitude: float, latitude: float) -> dict[str, Any]:
+    return {"type": "Point", "coordinates": [longitude, latitude]}
+
+
 def stored_geojson(raw: Any) -> Any:
     """A GeoJSON column as read (JSONB comes back as text) decoded to plain objects; None and
     decoded values pass through. msgspec decodes a polygon several times faster than `json`,

@@ -39,7 +39,7 @@ from app.atlas.shape_cache import (
 )
 from app.clock import local_today
 from app.errors import NotFound, ValidationFailed
-from app.geo import stored_geojson
+from app.geo import collection, feature, point, stored_geojson
 from app.labels import label
 from app.pages.maps import (
     ADMIN_ROW_URL,
@@ -267,19 +267,6 @@ def drawn_shape(raw: Any, view: View) -> Shape | None:
     tested against this drawn shape, which lies within half a pixel of the stored one."""
     geometry = _readable(raw)
     return None if geometry is None else Shape.of(thinned(geometry, view))
-
-
-def feature(row_id: Any, geometry: Any, properties: Row) -> Row:
-    """A GeoJSON Feature; `geometry` as an object or encoded once (a cached Shape's)."""
-    return {"type": "Feature", "id": row_id, "geometry": geometry, "properties": properties}
-
-
-def collection(features: list[Row]) -> Row:
-    return {"type": "FeatureCollection", "features": features}
-
-
-def point(longitude: float, latitude: float) -> Row:
-    return {"type": "Point", "coordinates": [longitude, latitude]}
 
 
 # ---------------------------------------------------------------- layers

@@ -13,7 +13,7 @@ from app.field.cards import OPEN, cards
 from app.field.households import readable_grid
 from app.field.photos import PHOTO_MAX_PX
 from app.field.visits_due import visits_due
-from app.geo import stored_geojson
+from app.geo import collection, feature, point, stored_geojson
 from app.labels import label
 from app.settings import settings
 from tables.areas import Community, ResponsibilityGrid
@@ -154,14 +154,6 @@ async def today(caller: FieldCaller) -> Row:
     }
 
 
-def _point(longitude: float, latitude: float, properties: Row) -> Row:
-    return {
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
-        "properties": properties,
-    }
-
-
 async def grid_map(caller: FieldCaller, grid_id: Any) -> Row:
     """A grid's boundary, buildings (points with their footprints), facilities (roads as lines)
     and open reports as GeoJSON."""
@@ -194,27 +186,31 @@ async def grid_map(caller: FieldCaller, grid_id: Any) -> Row:
     return {
         "grid": {"id": grid["id"], "code": grid["code"], "name": grid["name"]},
         "boundary": stored_geojson(grid["boundary"]),
-        "buildings": _collection(
-            _point(
-                b["longitude"],
-                b["latitude"],
-                {
-                    "id": b["id"],
-                    "code": b["code"],
-                    "address": b["address"],
-                    "footprint": stored_geojson(b["footprint"]),
-                },
-            )
-            for b in buildings
+        "buildings": collection(
+            [
+                feature(
+                    b["id"],
+                    point(b["longitude"], b["latitude"]),
+                    {
+                        "id": b["id"],
+                        "code": b["code"],
+                        "address": b["address"],
+                        "footprint": stored_geojson(b["footprint"]),
+                    },
+                )
+                for b in buildings
+            ]
         ),
-        "facilities": _collection(_facility(f) for f in facilities),
-        "open_reports": _collection(
-            _point(
-                r["longitude"],
-                r["latitude"],
-                {k: v for k, v in r.items() if k not in ("latitude", "longitude")},
-            )
-            for r in reports
+        "facilities": collection([_facility(f) for f in facilities]),
+        "open_reports": collection(
+            [
+                feature(
+                    r["id"],
+                    point(r["longitude"], r["latitude"]),
+                    {k: v for k, v in r.items() if k not in ("latitude", "longitude")},
+                )
+                for r in reports
+            ]
         ),
     }
 
@@ -227,10 +223,9 @@ def _facility(row: Row) -> Row:
         "kind": row["kind"],
         "kind_label": label(FacilityKind, row["kind"]),
     }
-    if row["path"] is None:
-        return _point(row["longitude"], row["latitude"], properties)
-    return {"type": "Feature", "geometry": stored_geojson(row["path"]), "properties": properties}
-
-
-def _collection(features: Any) -> Row:
-    return {"type": "FeatureCollection", "features": list(features)}
+    geometry = (
+        point(row["longitude"], row["latitude"])
+        if row["path"] is None
+        else stored_geojson(row["path"])
+    )
+    return feature(row["id"], geometry, properties)
