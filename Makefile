@@ -44,7 +44,7 @@ run: $(STAMP)
 	$(BIN)/python -m app serve
 
 test: $(STAMP) system-packages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -14,50 +14,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from collections import Counter
 from types import FrameType
 from typing import Any
 
+from bench.in_process import call, scoped_reads, warm
+
 SITE_PACKAGES = "site-packages/"
-
-
-def http_scope(path: str, headers: dict[str, str]) -> dict[str, Any]:
-    """An ASGI HTTP scope for a GET of `path` (with its query string)."""
-    route, _, query = path.partition("?")
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": route,
-        "raw_path": route.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]
-        + [(b"host", b"bench")],
-        "client": ("127.0.0.1", 5000),
-        "server": ("127.0.0.1", 80),
-        "state": {},
-    }
-
-
-async def call(app: Any, path: str, headers: dict[str, str]) -> int:
-    """The status of one GET sent straight to the ASGI `app`."""
-    status = 0
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-
-    await app(http_scope(path, headers), receive, send)
-    return status
 
 
 def where(frame: FrameType) -> str:
@@ -66,9 +30,7 @@ def where(frame: FrameType) -> str:
 
 async def count_calls(app: Any, paths: list[str], headers: dict[str, str], n: int) -> Counter[str]:
     """Calls per file (C functions as `C:<name>`) over `n` requests, after a warm-up."""
-    for path in paths:
-        status = await call(app, path, headers)
-        assert status == 200, (path, status)
+    await warm(app, paths, headers)
     counts: Counter[str] = Counter()
 
     def profile(frame: FrameType, event: str, arg: Any) -> None:
@@ -87,38 +49,11 @@ async def count_calls(app: Any, paths: list[str], headers: dict[str, str], n: in
 
 
 async def measure(scale_name: str, read: str, n: int) -> dict[str, Counter[str]]:
-    from bench.database import bench_url
-    from bench.scale import parse_scale
-
-    server = os.environ.get("BENCH_SERVER_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    os.environ["DATABASE_URL"] = bench_url(server, parse_scale(scale_name))
-    os.environ.setdefault("API_RATE_LIMIT", "100000000")
-    os.environ.setdefault("API_IP_RATE_LIMIT", "100000000")
-
-    from app.db import DB, release_connection
-    from bench.run import PEER_GRIDS, describe_city, make_tokens
-
-    await DB.start_connection_pool(max_size=20, reset=release_connection)
-    try:
-        city = await describe_city(os.environ["DATABASE_URL"])
-        await make_tokens(city)
-        os.environ["BENCH_SCOPE_STREET"] = str(city.street_id)  # before the peer reads it
-        from app.asgi import app as product
-        from bench.peers import raw_litestar
-
-        def paths(prefix: str) -> list[str]:
-            if read == "list":
-                return [f"{prefix}?community={c}&page_size=50" for c in city.communities[:50]]
-            return [f"{prefix}/{g['code']}" for g in city.grids[:50]]
-
-        token = {"authorization": f"Bearer {city.read_token}"}
-        async with raw_litestar.pool(raw_litestar.app):
-            return {
-                "product": await count_calls(product, paths("/api/v1/grids"), token, n),
-                "peer": await count_calls(raw_litestar.app, paths(PEER_GRIDS["raw-scoped"]), {}, n),
-            }
-    finally:
-        await DB.close_connection_pool()
+    async with scoped_reads(scale_name, read) as reads:
+        return {
+            "product": await count_calls(reads.product, reads.product_paths, reads.headers, n),
+            "peer": await count_calls(reads.peer, reads.peer_paths, reads.headers, n),
+        }
 
 
 def main() -> None:

@@ -4,24 +4,34 @@
         .venv/bin/python -m bench.profile_reads --scale full --read list --requests 6000
     .venv/bin/python -m bench.profile_reads --summarise /tmp/list.txt
 
-The product (`app.asgi:app`) is called through httpx's ASGI transport in this process, with
-the bench's street token, on `grid_bench_<scale>` (loaded by `python -m bench --load-only`):
-no server, no load generator, so the process CPU per request is the app's plus httpx's client
-side, and a sampling profile of the process shows the app's part under `Litestar.__call__`.
-`--summarise` turns py-spy's raw (folded) output into the share of the app's samples spent in
-each function, inclusive, the table bench/README.md quotes.
+The product (`app.asgi:app`) and the raw-scoped peer (bench/peers/raw_litestar.py) are called
+as ASGI apps in this process (bench/in_process.py), with the bench's street token, on
+`grid_bench_<scale>`: no server, no client, no load generator, so the process CPU per request
+is the app's own (its asyncpg client side included), and a sampling profile of the process
+shows the app's part under `Litestar.__call__`. `--summarise` turns py-spy's raw (folded)
+output into the share of the app's samples spent in each function, inclusive, the table
+bench/README.md quotes.
+
+    .venv/bin/python -m bench.profile_reads --read list --requests 1000 --side-by-side 10
+
+alternates blocks of the product's and the peer's requests in one process (which goes first
+changes every round), so a machine that slows down slows both sides of a round: the ratio of
+CPU per request, round by round, is the figure for issue 19's "app CPU per request ≤ 1.5× the
+raw-scoped peer's" that does not depend on how busy the shared machine is.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
-import os
 import resource
+import statistics
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from bench.in_process import call, scoped_reads, warm
 
 SITE_PACKAGES = "site-packages/"
 
@@ -49,66 +59,79 @@ def _function(frame: str) -> str:
     return f"{name} ({path})"
 
 
+def cpu_ms() -> float:
+    """User and system CPU of this process so far, in milliseconds."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return (usage.ru_utime + usage.ru_stime) * 1000
+
+
+async def cpu_per_request(app: Any, paths: list[str], headers: dict[str, str], n: int) -> float:
+    """CPU milliseconds per request over `n` requests cycling through `paths` (warm)."""
+    started = cpu_ms()
+    for i in range(n):
+        await call(app, paths[i % len(paths)], headers)
+    return (cpu_ms() - started) / n
+
+
 async def measure(scale_name: str, read: str, requests: int, peer: bool) -> float:
-    """User CPU milliseconds per request of `requests` scoped reads (after a warm-up), of
-    the product or (`peer`) of the raw-scoped peer (bench/peers/raw_litestar.py)."""
-    from bench.database import bench_url
-    from bench.scale import parse_scale
-
-    server = os.environ.get("BENCH_SERVER_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    url = bench_url(server, parse_scale(scale_name))
-    os.environ["DATABASE_URL"] = url  # before the app's modules read it
-    os.environ.setdefault("API_RATE_LIMIT", "100000000")
-    os.environ.setdefault("API_IP_RATE_LIMIT", "100000000")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-
-    from app.db import DB, release_connection
-    from bench.run import PEER_GRIDS, describe_city, make_tokens
-
-    await DB.start_connection_pool(max_size=20, reset=release_connection)
-    try:
-        city = await describe_city(url)
-        await make_tokens(city)
-        os.environ["BENCH_SCOPE_STREET"] = str(city.street_id)  # before the peer reads it
-        from app.asgi import app as product
-        from bench.peers import raw_litestar
-
-        prefix = PEER_GRIDS["raw-scoped"] if peer else "/api/v1/grids"
-        if read == "list":
-            paths = [f"{prefix}?community={c}&page_size=50" for c in city.communities[:50]]
-        else:
-            paths = [f"{prefix}/{g['code']}" for g in city.grids[:50]]
-        headers = {"authorization": f"Bearer {city.read_token}"}
-        async with raw_litestar.pool(raw_litestar.app):
-            return await _cpu_per_request(
-                raw_litestar.app if peer else product, paths, headers, requests
-            )
-    finally:
-        await DB.close_connection_pool()
+    """CPU milliseconds per request of `requests` scoped reads (after a warm-up), of the
+    product or (`peer`) of the raw-scoped peer (bench/peers/raw_litestar.py)."""
+    async with scoped_reads(scale_name, read) as reads:
+        app, paths = (
+            (reads.peer, reads.peer_paths) if peer else (reads.product, reads.product_paths)
+        )
+        await warm(app, paths, reads.headers)
+        return await cpu_per_request(app, paths, reads.headers, requests)
 
 
-async def _cpu_per_request(
-    app: Any, paths: list[str], headers: dict[str, str], requests: int
-) -> float:
-    import httpx
+@dataclass(frozen=True)
+class Round:
+    product_ms: float
+    peer_ms: float
 
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-        for path in paths:  # warm: prepared statements, caches
-            response = await client.get(path, headers=headers)
-            response.raise_for_status()
-        started = resource.getrusage(resource.RUSAGE_SELF).ru_utime
-        for i in range(requests):
-            await client.get(paths[i % len(paths)], headers=headers)
-        return (resource.getrusage(resource.RUSAGE_SELF).ru_utime - started) / requests * 1000
+    @property
+    def ratio(self) -> float:
+        return self.product_ms / self.peer_ms
+
+
+async def side_by_side(scale_name: str, read: str, block: int, rounds: int) -> list[Round]:
+    """Blocks of `block` requests to the product and to the peer, alternating which goes
+    first, `rounds` times: whatever slows the machine down slows both sides of a round."""
+    async with scoped_reads(scale_name, read) as reads:
+        sides = {
+            "product": (reads.product, reads.product_paths),
+            "peer": (reads.peer, reads.peer_paths),
+        }
+        for app, paths in sides.values():
+            await warm(app, paths, reads.headers)
+        measured: list[Round] = []
+        for i in range(rounds):
+            order = ["product", "peer"] if i % 2 == 0 else ["peer", "product"]
+            ms = {who: await cpu_per_request(*sides[who], reads.headers, block) for who in order}
+            measured.append(Round(ms["product"], ms["peer"]))
+        return measured
+
+
+def report(read: str, rounds: list[Round]) -> str:
+    product = statistics.median(r.product_ms for r in rounds)
+    peer = statistics.median(r.peer_ms for r in rounds)
+    ratios = sorted(r.ratio for r in rounds)
+    return (
+        f"{read}: CPU per request, median of {len(rounds)} rounds: product {product:.3f} ms, "
+        f"raw-scoped peer {peer:.3f} ms; product / peer per round: median "
+        f"{statistics.median(ratios):.2f}, range {ratios[0]:.2f}–{ratios[-1]:.2f}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", default="small")
     parser.add_argument("--read", choices=("list", "detail"), default="list")
-    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--requests", type=int, default=3000, help="per side and round")
     parser.add_argument("--peer", action="store_true", help="the raw-scoped peer instead")
+    parser.add_argument(
+        "--side-by-side", type=int, metavar="ROUNDS", help="alternate product and peer"
+    )
     parser.add_argument("--summarise", type=Path, help="py-spy raw output to summarise")
     parser.add_argument("--top", type=int, default=40)
     options = parser.parse_args()
@@ -116,11 +139,15 @@ def main() -> None:
         for share, name in summarise(options.summarise, options.top):
             print(f"{share * 100:5.1f}%  {name}")
         return
+    if options.side_by_side:
+        rounds = asyncio.run(
+            side_by_side(options.scale, options.read, options.requests, options.side_by_side)
+        )
+        print(report(options.read, rounds))
+        return
     ms = asyncio.run(measure(options.scale, options.read, options.requests, options.peer))
     who = "raw-scoped peer" if options.peer else "product"
-    print(
-        f"{who}, {options.read}: {ms:.3f} ms of user CPU per request (app + httpx client; the kernel's part of socket writes left out, it varies with the machine's load)"
-    )
+    print(f"{who}, {options.read}: {ms:.3f} ms of CPU (user and system) per request")
 
 
 if __name__ == "__main__":
