@@ -19,9 +19,7 @@ from collections import Counter
 from types import FrameType
 from typing import Any
 
-from bench.in_process import call, scoped_reads, warm
-
-SITE_PACKAGES = "site-packages/"
+from bench.in_process import SITE_PACKAGES, call, scoped_reads, warm
 
 
 def where(frame: FrameType) -> str:
@@ -51,8 +49,8 @@ async def count_calls(app: Any, paths: list[str], headers: dict[str, str], n: in
 async def measure(scale_name: str, read: str, n: int) -> dict[str, Counter[str]]:
     async with scoped_reads(scale_name, read) as reads:
         return {
-            "product": await count_calls(reads.product, reads.product_paths, reads.headers, n),
-            "peer": await count_calls(reads.peer, reads.peer_paths, reads.headers, n),
+            who: await count_calls(*reads.side(who), reads.headers, n)
+            for who in ("product", "peer")
         }
 
 

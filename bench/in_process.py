@@ -7,12 +7,13 @@ token: no server and no load generator, so whatever this process spends is the a
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
+
+SITE_PACKAGES = "site-packages/"  # where a frame's file is shown from, in the profiles
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,12 @@ class Reads:
     peer_paths: list[str]
     headers: dict[str, str]
 
+    def side(self, who: str) -> tuple[Any, list[str]]:
+        """The app and its paths of `who`: "product" or "peer"."""
+        if who == "peer":
+            return self.peer, self.peer_paths
+        return self.product, self.product_paths
+
 
 @asynccontextmanager
 async def scoped_reads(scale_name: str, read: str) -> AsyncIterator[Reads]:
@@ -36,7 +43,6 @@ async def scoped_reads(scale_name: str, read: str) -> AsyncIterator[Reads]:
     os.environ["DATABASE_URL"] = bench_url(server, parse_scale(scale_name))  # before app imports
     os.environ.setdefault("API_RATE_LIMIT", "100000000")
     os.environ.setdefault("API_IP_RATE_LIMIT", "100000000")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
 
     from app.db import DB, release_connection
     from bench.run import PEER_GRIDS, describe_city, make_tokens

@@ -31,9 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.in_process import call, scoped_reads, warm
-
-SITE_PACKAGES = "site-packages/"
+from bench.in_process import SITE_PACKAGES, call, scoped_reads, warm
 
 
 def summarise(folded: Path, top: int) -> list[tuple[float, str]]:
@@ -77,9 +75,7 @@ async def measure(scale_name: str, read: str, requests: int, peer: bool) -> floa
     """CPU milliseconds per request of `requests` scoped reads (after a warm-up), of the
     product or (`peer`) of the raw-scoped peer (bench/peers/raw_litestar.py)."""
     async with scoped_reads(scale_name, read) as reads:
-        app, paths = (
-            (reads.peer, reads.peer_paths) if peer else (reads.product, reads.product_paths)
-        )
+        app, paths = reads.side("peer" if peer else "product")
         await warm(app, paths, reads.headers)
         return await cpu_per_request(app, paths, reads.headers, requests)
 
@@ -98,16 +94,14 @@ async def side_by_side(scale_name: str, read: str, block: int, rounds: int) -> l
     """Blocks of `block` requests to the product and to the peer, alternating which goes
     first, `rounds` times: whatever slows the machine down slows both sides of a round."""
     async with scoped_reads(scale_name, read) as reads:
-        sides = {
-            "product": (reads.product, reads.product_paths),
-            "peer": (reads.peer, reads.peer_paths),
-        }
-        for app, paths in sides.values():
-            await warm(app, paths, reads.headers)
+        for who in ("product", "peer"):
+            await warm(*reads.side(who), reads.headers)
         measured: list[Round] = []
         for i in range(rounds):
             order = ["product", "peer"] if i % 2 == 0 else ["peer", "product"]
-            ms = {who: await cpu_per_request(*sides[who], reads.headers, block) for who in order}
+            ms = {
+                who: await cpu_per_request(*reads.side(who), reads.headers, block) for who in order
+            }
             measured.append(Round(ms["product"], ms["peer"]))
         return measured
 
